@@ -1,0 +1,13 @@
+/** `--count N` or `--inputs FILE`: the jobs a command dispatches. */
+import type { Json } from '../../functions/contract.js';
+import { ConfigError } from '../../functions/errors.js';
+import { countInputs, readInputsFile } from '../dispatch/inputs.js';
+
+export type InputsFlags = { count?: number; inputs?: string };
+
+export function resolveInputs(flags: InputsFlags): Promise<Json[]> {
+  if (flags.count !== undefined && flags.inputs !== undefined) {
+    throw new ConfigError('--count and --inputs exclude each other: give one');
+  }
+  return flags.inputs !== undefined ? readInputsFile(flags.inputs) : Promise.resolve(countInputs(flags.count ?? 10));
+}

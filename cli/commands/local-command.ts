@@ -1,0 +1,49 @@
+/**
+ * `fanout local`: an embedded SQS server with local workers that stays up, like the original's
+ * master in its own terminal. Its endpoint is recorded so `fanout dispatch` / `collect` in other
+ * terminals find it (`--target local`, the default).
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { startLocalRuntime } from '../local/local-runtime.js';
+import { note } from '../output/reporter.js';
+import { localStatePath } from '../paths.js';
+import type { LocalState } from '../target/resolve-target.js';
+
+export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
+
+export async function localCommand(flags: LocalFlags): Promise<number> {
+  const runtime = await startLocalRuntime({
+    port: flags.port,
+    workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel } : false,
+  });
+  const statePath = localStatePath();
+  const state: LocalState = { endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() };
+  await mkdir(dirname(statePath), { recursive: true });
+  await writeFile(statePath, `${JSON.stringify(state)}\n`);
+
+  let invocations = 0;
+  let records = 0;
+  runtime.workers?.on('invoked', (e) => {
+    invocations++;
+    records += e.records;
+  });
+  runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
+  note(`fanout local: SQS on ${runtime.endpoint}, ${flags.workers} local worker poller(s)`);
+  note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
+  note('  in another terminal: npx fanout dispatch && npx fanout collect');
+  note('  Ctrl-C to stop');
+  const stats = setInterval(() => {
+    if (records > 0) note(`handled ${records} message(s) in ${invocations} invocation(s)`);
+  }, 10_000);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(stats);
+  note('stopping…');
+  await rm(statePath, { force: true });
+  await runtime.stop();
+  return 0;
+}

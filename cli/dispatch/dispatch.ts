@@ -1,0 +1,88 @@
+/**
+ * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
+ */
+import { QUEUES, RUN_ATTRIBUTE } from '../../functions/constants.js';
+import { packJobMessages, type Json } from '../../functions/contract.js';
+import { BatchSender } from '../../functions/batch-sender.js';
+import { ConfigError, UnknownTaskError } from '../../functions/errors.js';
+import { taskNames } from '../../functions/tasks/index.js';
+import type { MasterEmitter } from '../events.js';
+import { writeManifest, type RunManifest } from '../manifest.js';
+import { newRunId } from '../run-id.js';
+import type { Target } from '../target/resolve-target.js';
+import { explainSqsError } from '../target/sqs-errors.js';
+import { autoJobsPerMessage } from './pack-size.js';
+
+export type DispatchOptions = {
+  target: Target;
+  /** A registered task name. */
+  task: string;
+  /** One input per job; job i gets inputs[i]. */
+  inputs: readonly Json[];
+  /** @default - a new id */
+  run?: string;
+  /** Jobs per message. @default - chosen from the job count (see pack-size.ts) */
+  jobsPerMessage?: number;
+  /**
+   * Tasks the workers know. A task not listed is refused before anything is sent; pass
+   * `undefined` to send it anyway (workers then report UnknownTaskError per job).
+   * @default - this package's task registry
+   */
+  knownTasks?: readonly string[] | undefined;
+  /** SendMessageBatch calls in flight. @default 8 */
+  concurrency?: number;
+  events?: MasterEmitter;
+  /** @default - FANOUT_HOME or ./.fanout */
+  home?: string;
+};
+
+export type DispatchReport = { run: string; jobs: number; messages: number; jobsPerMessage: number; manifestPath: string };
+
+/** Room in each message for the run attribute and SQS's own accounting. */
+const MESSAGE_BYTES = QUEUES.messageBytes - 1024;
+
+export async function dispatch(options: DispatchOptions): Promise<DispatchReport> {
+  const { target, task, inputs } = options;
+  const known = 'knownTasks' in options ? options.knownTasks : taskNames();
+  if (known && !known.includes(task)) throw new UnknownTaskError(task, known);
+  if (inputs.length === 0) throw new ConfigError('nothing to dispatch: no inputs');
+  const run = options.run ?? newRunId();
+  const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length);
+
+  // Packed in full before the first send: an input too large for a message fails the run before anything is sent.
+  const jobs = inputs.map((input, id) => ({ id, input }));
+  const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BYTES, maxEntries: jobsPerMessage }));
+
+  const manifest: RunManifest = {
+    version: 1,
+    run,
+    task,
+    jobs: jobs.length,
+    messages: packed.length,
+    jobsPerMessage,
+    target: target.name,
+    dispatchedAt: new Date().toISOString(),
+  };
+  // Written before the first send: results may arrive before dispatch returns, and a collector needs it.
+  const manifestPath = await writeManifest(manifest, options.home);
+
+  const sender = new BatchSender(target.sqs, target.queues.dispatched.url, { maxInFlight: options.concurrency ?? 8 });
+  const attributes = { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } };
+  let sentJobs = 0;
+  let sentMessages = 0;
+  const sends = packed.map(({ body, entries }) =>
+    sender.send(body, attributes).then(() => {
+      sentMessages++;
+      sentJobs += entries;
+      options.events?.emit('sent', { run, jobs: sentJobs, messages: sentMessages, totalJobs: jobs.length });
+    }),
+  );
+  const outcomes = await Promise.allSettled(sends);
+  const failed = outcomes.filter((o) => o.status === 'rejected');
+  if (failed.length > 0) {
+    const reason = explainSqsError((failed[0] as PromiseRejectedResult).reason, target.where, target.queues.dispatched.url);
+    throw new ConfigError(`${failed.length} of ${packed.length} messages were not sent (run ${run}): ${reason.message}`, { cause: reason });
+  }
+
+  return { run, jobs: jobs.length, messages: packed.length, jobsPerMessage, manifestPath };
+}

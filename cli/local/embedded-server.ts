@@ -1,0 +1,28 @@
+/**
+ * The embedded SQS server: fauxqs, in this process, on loopback only.
+ * We use its `buildApp` and listen ourselves because its `startFauxqs` and CLI bind every
+ * interface, which would expose the queues to the network.
+ */
+import { buildApp } from 'fauxqs';
+import { LOCAL_REGION } from '../target/credentials.js';
+
+export type EmbeddedServer = {
+  /** e.g. http://127.0.0.1:41234 */
+  readonly endpoint: string;
+  close(): Promise<void>;
+};
+
+export type EmbeddedServerOptions = {
+  /** TCP port on 127.0.0.1. @default 0 - any free port */
+  port?: number;
+};
+
+export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
+  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+  const endpoint = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    close: () => (closing ??= app.close()),
+  };
+}

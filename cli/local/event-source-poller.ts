@@ -1,0 +1,270 @@
+/**
+ * A local stand-in for Lambda's SQS event source mapping: long-polls a queue, hands batches to
+ * the same handler Lambda runs, deletes what succeeded and leaves the rest to come back after
+ * the visibility timeout.
+ *
+ * Where it differs from AWS, on purpose or by necessity:
+ * - Scaling is fixed: `concurrency` pollers, each invoking one batch at a time (AWS scales pollers
+ *   with the backlog, up to `maximumConcurrency`).
+ * - A handler that overruns `functionTimeoutMs` is treated as failed, as on AWS, but its promise
+ *   cannot be killed: it runs on in this process while its messages become visible again.
+ * - `heartbeat` extends the visibility of in-flight messages while the handler runs; Lambda does
+ *   not (it relies on visibility ≥ 6 × function timeout instead). Off for AWS-exact behaviour.
+ * - A response that is not an object (a string, a number) counts as a full failure; AWS documents
+ *   only "invalid JSON", and failing keeps the messages rather than losing them.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/constants.js';
+import { errorInfo } from '../../functions/errors.js';
+import type { SqsHandler } from '../../functions/worker.js';
+import { chunk } from '../util/chunk.js';
+import { lambdaContext, regionOfArn, toSqsEvent } from './sqs-event.js';
+
+export type EventSourcePollerOptions = {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: SqsHandler;
+  /** Records per invocation, 1-10000 (above 10, several receives fill one batch). @default 10 */
+  batchSize?: number;
+  /** How long to gather records for a batch above 10, in ms. @default 0 - invoke with what one receive returns */
+  maximumBatchingWindowMs?: number;
+  /** Pollers running at once, each invoking one batch at a time. @default 2 */
+  concurrency?: number;
+  /** An invocation running longer counts as failed. @default 60000 (the deployed worker's timeout) */
+  functionTimeoutMs?: number;
+  /** Long-poll wait per receive, in seconds (0-20). @default 20 */
+  waitTimeSeconds?: number;
+  /** Extend in-flight messages' visibility while the handler runs. @default true */
+  heartbeat?: boolean;
+  /** Name shown in the context and logs. @default 'fanout-local-worker' */
+  functionName?: string;
+};
+
+/** What the poller reports. */
+export interface PollerEvents {
+  /** A batch was handled: how many records it had, and how many were left for redelivery. */
+  invoked: [{ records: number; failed: number; ms: number }];
+  /** Receive, delete or heartbeat failed, or the handler threw; polling goes on. */
+  error: [Error];
+  /** `stop()` has finished: no receive or invocation is running. */
+  stopped: [];
+}
+
+export class EventSourcePoller extends EventEmitter<PollerEvents> {
+  readonly #options: Required<Omit<EventSourcePollerOptions, 'sqs' | 'handler'>> & Pick<EventSourcePollerOptions, 'sqs' | 'handler'>;
+  readonly #region: string;
+  #abort = new AbortController();
+  #loops: Promise<void>[] = [];
+  #visibilitySeconds: number | undefined;
+  #stopping: Promise<void> | undefined;
+  #draining = false;
+
+  constructor(options: EventSourcePollerOptions) {
+    super();
+    this.#options = {
+      batchSize: 10,
+      maximumBatchingWindowMs: 0,
+      concurrency: 2,
+      functionTimeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
+      waitTimeSeconds: SQS_LIMITS.maxWaitTimeSeconds,
+      heartbeat: true,
+      functionName: 'fanout-local-worker',
+      ...options,
+    };
+    validate(this.#options);
+    this.#region = regionOfArn(options.queueArn);
+  }
+
+  get isRunning(): boolean {
+    return this.#loops.length > 0 && !this.#stopping;
+  }
+
+  async start(): Promise<void> {
+    if (this.#loops.length > 0) return;
+    if (this.#options.heartbeat) this.#visibilitySeconds = await this.#queueVisibility();
+    this.#loops = Array.from({ length: this.#options.concurrency }, () => this.#poll());
+  }
+
+  /**
+   * Stops receiving and waits for running invocations to finish (their outcome is applied as
+   * usual). Receives already waiting are let run out (up to `waitTimeSeconds`) and whatever they
+   * bring is released at once: dropping a long poll can leave its messages invisible for the whole
+   * visibility timeout. `abort: true` drops them anyway, for a server that is going away too.
+   * Idempotent: every call returns the same promise; a later `abort: true` still aborts.
+   */
+  stop(options: { abort?: boolean } = {}): Promise<void> {
+    this.#draining = true;
+    if (options.abort) this.#abort.abort();
+    this.#stopping ??= (async () => {
+      await Promise.allSettled(this.#loops);
+      this.emit('stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #poll(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (!this.#draining) {
+      let messages: Message[];
+      try {
+        messages = await this.#receiveBatch(signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.emit('error', asError(error));
+        await delay(1000, undefined, { signal }).catch(() => {});
+        continue;
+      }
+      if (messages.length === 0) continue;
+      if (this.#draining) await this.#changeVisibility(messages, 0);
+      else await this.#invoke(messages);
+    }
+  }
+
+  /** One receive, or several within the batching window, up to batchSize records. */
+  async #receiveBatch(signal: AbortSignal): Promise<Message[]> {
+    const { batchSize, maximumBatchingWindowMs } = this.#options;
+    const windowEnds = Date.now() + maximumBatchingWindowMs;
+    const messages: Message[] = [];
+    do {
+      const waitTimeSeconds = messages.length === 0
+        ? this.#options.waitTimeSeconds
+        : Math.min(this.#options.waitTimeSeconds, Math.floor((windowEnds - Date.now()) / 1000));
+      const response = await this.#options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.#options.queueUrl,
+          MaxNumberOfMessages: Math.min(SQS_LIMITS.receiveMessages, batchSize - messages.length),
+          WaitTimeSeconds: Math.max(0, waitTimeSeconds),
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: signal },
+      );
+      messages.push(...(response.Messages ?? []));
+      if (!response.Messages?.length && messages.length > 0) break;
+    } while (messages.length < batchSize && Date.now() < windowEnds && !this.#draining);
+    return messages;
+  }
+
+  async #invoke(messages: Message[]): Promise<void> {
+    const started = performance.now();
+    const event = toSqsEvent(messages, this.#options.queueArn);
+    const context = lambdaContext({ functionName: this.#options.functionName, region: this.#region, timeoutMs: this.#options.functionTimeoutMs });
+    const stopHeartbeat = this.#heartbeat(messages);
+    let failedIds: Set<string>;
+    try {
+      const response = await withTimeout(this.#options.handler(event, context), this.#options.functionTimeoutMs);
+      failedIds = failuresOf(response, event.Records.map((r) => r.messageId));
+    } catch (error) {
+      this.emit('error', asError(error));
+      failedIds = new Set(messages.map((m) => m.MessageId!));
+    } finally {
+      stopHeartbeat();
+    }
+    await this.#delete(messages.filter((m) => !failedIds.has(m.MessageId!)));
+    this.emit('invoked', { records: messages.length, failed: failedIds.size, ms: performance.now() - started });
+  }
+
+  async #delete(messages: Message[]): Promise<void> {
+    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
+      try {
+        const response = await this.#options.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.#options.queueUrl,
+            Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
+        // A failed delete means the message comes back and is processed again: the collector drops the duplicate.
+        if (response.Failed?.length) this.emit('error', new Error(`could not delete ${response.Failed.length} processed message(s): ${response.Failed[0]!.Message}`));
+      } catch (error) {
+        this.emit('error', asError(error));
+      }
+    }
+  }
+
+  /** Keeps the batch invisible while the handler runs, renewing at a third of the timeout. */
+  #heartbeat(messages: Message[]): () => void {
+    const seconds = this.#visibilitySeconds;
+    if (!seconds) return () => {};
+    const timer = setInterval(() => void this.#changeVisibility(messages, seconds), (seconds * 1000) / 3);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  async #changeVisibility(messages: Message[], seconds: number): Promise<void> {
+    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
+      await this.#options.sqs
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.#options.queueUrl,
+            Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: seconds })),
+          }),
+        )
+        .catch((error: unknown) => this.emit('error', asError(error)));
+    }
+  }
+
+  async #queueVisibility(): Promise<number> {
+    const { Attributes } = await this.#options.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.#options.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    return Number(Attributes?.VisibilityTimeout ?? 30);
+  }
+}
+
+/**
+ * The message ids Lambda would leave on the queue, per its documented rules: null/empty response
+ * or batchItemFailures → none; a malformed response or an identifier that is empty or not in the
+ * batch → all.
+ */
+export function failuresOf(response: unknown, messageIds: readonly string[]): Set<string> {
+  const all = new Set(messageIds);
+  if (response === undefined || response === null) return new Set();
+  if (typeof response !== 'object' || Array.isArray(response)) return all;
+  const failures = (response as Partial<SQSBatchResponse>).batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return all;
+  const failed = new Set<string>();
+  for (const failure of failures as unknown[]) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.has(id)) return all;
+    failed.add(id);
+  }
+  return failed;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`handler timed out after ${ms} ms; its records will be delivered again`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const { name, message } = errorInfo(error);
+  return Object.assign(new Error(message), { name });
+}
+
+function validate(options: Required<Omit<EventSourcePollerOptions, 'sqs' | 'handler'>>): void {
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new RangeError(message);
+  };
+  check(Number.isInteger(options.batchSize) && options.batchSize >= 1 && options.batchSize <= 10_000, `batchSize must be an integer from 1 to 10000 (given ${options.batchSize})`);
+  check(Number.isInteger(options.concurrency) && options.concurrency >= 1, `concurrency must be a positive integer (given ${options.concurrency})`);
+  check(options.waitTimeSeconds >= 0 && options.waitTimeSeconds <= 20, `waitTimeSeconds must be from 0 to 20 (given ${options.waitTimeSeconds})`);
+  check(options.functionTimeoutMs > 0, `functionTimeoutMs must be positive (given ${options.functionTimeoutMs})`);
+  check(options.maximumBatchingWindowMs >= 0 && options.maximumBatchingWindowMs <= 300_000, `maximumBatchingWindowMs must be from 0 to 300000 (given ${options.maximumBatchingWindowMs})`);
+  check(options.batchSize <= 10 || options.maximumBatchingWindowMs >= 1000, `a batchSize above 10 needs maximumBatchingWindowMs of at least 1000, as on AWS (given ${options.maximumBatchingWindowMs})`);
+}

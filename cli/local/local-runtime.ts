@@ -1,0 +1,54 @@
+/**
+ * The whole fan-out on this machine: the embedded SQS server, the three queues as the stack
+ * defines them, and local workers running the Lambda handler.
+ */
+import type { EventSourcePoller } from './event-source-poller.js';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
+import { createQueues, type LocalQueueOverrides } from '../target/queues.js';
+import { createSqsClient, type RequestCounter } from '../target/sqs-client.js';
+import type { Target } from '../target/resolve-target.js';
+import { startWorkers, type WorkerPoolOptions } from '../work/start-workers.js';
+
+export type LocalRuntimeOptions = {
+  /** Port on 127.0.0.1. @default 0 - any free port */
+  port?: number;
+  /** Local workers; `false` for a server with queues only. @default - two pollers, batches of ten */
+  workers?: Omit<WorkerPoolOptions, 'target'> | false;
+  queues?: LocalQueueOverrides;
+  counter?: RequestCounter;
+};
+
+export type LocalRuntime = {
+  readonly endpoint: string;
+  /** A target for dispatch and collect on this runtime. */
+  readonly target: Target;
+  readonly workers: EventSourcePoller | undefined;
+  /** Stops the workers (letting running batches finish), then the server. Idempotent. */
+  stop(): Promise<void>;
+};
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const server: EmbeddedServer = await startEmbeddedServer({ port: options.port });
+  try {
+    const sqs = createSqsClient({ endpoint: server.endpoint, counter: options.counter });
+    const queues = await createQueues(sqs, server.endpoint, options.queues);
+    const target: Target = { name: server.endpoint, endpoint: server.endpoint, sqs, queues, where: server.endpoint };
+    const workers = options.workers === false ? undefined : await startWorkers({ ...options.workers, target });
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoint: server.endpoint,
+      target,
+      workers,
+      stop: () =>
+        (stopping ??= (async () => {
+          // The server and its queues go away with us: no need to let long polls run out.
+          await workers?.stop({ abort: true });
+          sqs.destroy();
+          await server.close();
+        })()),
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The `fanout` command line: parses flags and hands them to the commands, which call the
+ * library API (dispatch, collect, startLocalRuntime). No logic lives here.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { FanoutError } from '../functions/errors.js';
+import { taskNames } from '../functions/tasks/index.js';
+import { collectCommand } from './commands/collect-command.js';
+import { dispatchCommand } from './commands/dispatch-command.js';
+import { localCommand } from './commands/local-command.js';
+import { runCommand } from './commands/run-command.js';
+import { EXIT } from './exit-codes.js';
+import { integerFlag, oneOf, secondsFlag } from './validation.js';
+
+const targetOption = () =>
+  new Option('--target <target>', 'where the queues are: local (the runtime of `fanout local`), aws, or an SQS endpoint URL (default: $FANOUT_TARGET, else local)');
+const taskOption = () => new Option('--task <name>', `task to run (${taskNames().join(', ')})`).default('square');
+const countOption = () => new Option('--count <n>', 'jobs with inputs 0 … n-1 (default: 10)').argParser(integerFlag('--count', 1, 10_000_000));
+const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job input per line').conflicts('count');
+const packOption = () => new Option('--pack <n>', 'jobs per message (default: chosen from the job count)').argParser(integerFlag('--pack', 1, 10_000));
+const timeoutOption = () => new Option('--timeout <seconds>', 'give up waiting after this long').default(60).argParser(secondsFlag('--timeout', 0));
+const jsonOption = () => new Option('--json', 'JSON lines on stdout, for programs');
+
+export function buildProgram(): Command {
+  const program = new Command('fanout')
+    .description('Fan jobs out over SQS to Lambda (or local workers) and collect their results.')
+    .exitOverride()
+    // Commander's errors in our one-line form: "fanout: unknown command 'x' (Did you mean y?)".
+    .configureOutput({ outputError: (message, write) => write(`fanout: ${message.replace(/^error: /, '').trim().replaceAll('\n', ' ')}\n`) });
+
+  program
+    .command('dispatch')
+    .description('send jobs to the dispatched queue; prints the run id')
+    .addOption(taskOption())
+    .addOption(countOption())
+    .addOption(inputsOption())
+    .addOption(packOption())
+    .addOption(targetOption())
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await dispatchCommand(flags)));
+
+  program
+    .command('collect')
+    .description('gather a run\'s results from the finished queue into .fanout/runs/<run>.results.jsonl')
+    .option('--run <id>', 'run to collect (default: the last one dispatched from here)')
+    .addOption(timeoutOption())
+    .option('--out <file>', 'results file (default: .fanout/runs/<run>.results.jsonl)')
+    .addOption(targetOption())
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await collectCommand(flags)));
+
+  program
+    .command('run')
+    .description('dispatch, then collect; with --local, on an embedded SQS server with local workers')
+    .option('--local', 'start an embedded server and local workers for this run')
+    .addOption(taskOption())
+    .addOption(countOption())
+    .addOption(inputsOption())
+    .addOption(packOption())
+    .addOption(timeoutOption())
+    .addOption(new Option('--workers <n>', 'local worker pollers (with --local)').default(2).argParser(integerFlag('--workers', 1, 256)))
+    .addOption(targetOption().conflicts('local'))
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await runCommand(flags)));
+
+  program
+    .command('local')
+    .description('keep an embedded SQS server and local workers running for other terminals')
+    .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
+    .addOption(new Option('--workers <n>', 'worker pollers (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
+    .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
+    .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
+    .action(async (flags) => exit(await localCommand(flags)));
+
+  return program;
+}
+
+/** Set by a command; read once the action's promise settles. */
+let exitCode: number = EXIT.ok;
+function exit(code: number): void {
+  exitCode = code;
+}
+
+/** Runs the CLI; resolves to the exit code. Errors become one line on stderr. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not errors.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof FanoutError) {
+      process.stderr.write(`fanout: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`fanout: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.internal;
+  }
+}

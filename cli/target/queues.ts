@@ -1,0 +1,78 @@
+/**
+ * The three queues of a fan-out, found by name on an endpoint or created there with the
+ * attributes the CDK stack gives them (from functions/constants.ts).
+ */
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUES } from '../../functions/constants.js';
+import { ConfigError } from '../../functions/errors.js';
+import { explainSqsError } from './sqs-errors.js';
+
+export type Queue = { url: string; arn: string };
+export type Queues = { dispatched: Queue; deadLetter: Queue; finished: Queue };
+
+/** Overrides for local queues, e.g. a short visibility timeout in tests. Deployed queues use the constants. */
+export type LocalQueueOverrides = {
+  /** Appended to every queue name, so tests sharing one endpoint (LocalStack) do not collide. */
+  nameSuffix?: string;
+  dispatchedVisibilityTimeoutSeconds?: number;
+  finishedVisibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+};
+
+/** Creates (or finds, if they exist with the same attributes) the queues on a local endpoint. */
+export async function createQueues(sqs: SQSClient, where: string, overrides: LocalQueueOverrides = {}): Promise<Queues> {
+  const create = async (name: string, attributes: Record<string, string>): Promise<Queue> => {
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+      return { url: QueueUrl!, arn: await queueArn(sqs, QueueUrl!) };
+    } catch (error) {
+      throw explainSqsError(error, where, name);
+    }
+  };
+  const size = String(QUEUES.messageBytes);
+  const suffix = overrides.nameSuffix ? `-${overrides.nameSuffix}` : '';
+  const deadLetter = await create(QUEUES.deadLetter.name + suffix, {
+    MessageRetentionPeriod: String(QUEUES.deadLetter.retentionSeconds),
+    MaximumMessageSize: size,
+  });
+  const dispatched = await create(QUEUES.dispatched.name + suffix, {
+    VisibilityTimeout: String(overrides.dispatchedVisibilityTimeoutSeconds ?? QUEUES.dispatched.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(QUEUES.dispatched.retentionSeconds),
+    MaximumMessageSize: size,
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetter.arn,
+      maxReceiveCount: overrides.maxReceiveCount ?? QUEUES.dispatched.maxReceiveCount,
+    }),
+  });
+  const finished = await create(QUEUES.finished.name + suffix, {
+    VisibilityTimeout: String(overrides.finishedVisibilityTimeoutSeconds ?? QUEUES.finished.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(QUEUES.finished.retentionSeconds),
+    MaximumMessageSize: size,
+  });
+  return { dispatched, deadLetter, finished };
+}
+
+/** Looks the queues up by their names; a clear error when one is missing. */
+export async function findQueues(sqs: SQSClient, where: string): Promise<Queues> {
+  const find = async (name: string): Promise<Queue> => {
+    try {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      return { url: QueueUrl!, arn: await queueArn(sqs, QueueUrl!) };
+    } catch (error) {
+      throw explainSqsError(error, where, name);
+    }
+  };
+  const [dispatched, deadLetter, finished] = await Promise.all([
+    find(QUEUES.dispatched.name),
+    find(QUEUES.deadLetter.name),
+    find(QUEUES.finished.name),
+  ]);
+  return { dispatched, deadLetter, finished };
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new ConfigError(`queue ${url} has no QueueArn attribute`);
+  return arn;
+}

@@ -1,0 +1,29 @@
+/** Turns SDK and network errors into one-line ConfigErrors that say what to do. */
+import { ConfigError, FanoutError } from '../../functions/errors.js';
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
+
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; name?: string; cause?: unknown };
+  return CONNECTION_CODES.has(e?.code ?? '') || CONNECTION_CODES.has(e?.name ?? '') || (e?.cause !== undefined && isConnectionError(e.cause));
+}
+
+/**
+ * @param where the endpoint or "AWS (region)" being talked to
+ * @param queue the queue name or URL involved, when there is one
+ */
+export function explainSqsError(error: unknown, where: string, queue?: string): Error {
+  if (error instanceof FanoutError) return error;
+  const e = error as { name?: string; message?: string; Code?: string };
+  const name = e?.name ?? 'Error';
+  if (isConnectionError(error)) {
+    return new ConfigError(`cannot reach SQS at ${where} (${(error as { code?: string }).code ?? name}): is it running?`, { cause: error });
+  }
+  if (name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue' || e?.Code === 'AWS.SimpleQueueService.NonExistentQueue') {
+    return new ConfigError(`queue ${queue ?? ''} does not exist at ${where}`.replace('  ', ' '), { cause: error });
+  }
+  if (name === 'CredentialsProviderError' || /credential/i.test(e?.message ?? '')) {
+    return new ConfigError(`no AWS credentials: configure a profile (AWS_PROFILE) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (${e?.message ?? name})`, { cause: error });
+  }
+  return new ConfigError(`SQS at ${where} refused${queue ? ` (${queue})` : ''}: ${name}: ${e?.message ?? ''}`.trim(), { cause: error });
+}

@@ -1,0 +1,33 @@
+/** Checks on command-line values. Each message names the flag and the value given. */
+import { ConfigError } from '../functions/errors.js';
+
+export function integerFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+      throw new ConfigError(`${flag} must be a whole number ${range} (given ${JSON.stringify(value)})`);
+    }
+    return n;
+  };
+}
+
+/** Seconds, fractions allowed: `--timeout 1.5`. */
+export function secondsFlag(flag: string, min = 0, max = 86_400): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new ConfigError(`${flag} must be a number of seconds from ${min} to ${max} (given ${JSON.stringify(value)})`);
+    }
+    return n;
+  };
+}
+
+export function oneOf<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new ConfigError(`${flag} must be one of ${choices.join(', ')} (given ${JSON.stringify(value)})`);
+    }
+    return value as T;
+  };
+}

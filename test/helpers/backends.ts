@@ -1,0 +1,57 @@
+/**
+ * The SQS backends the integration suite runs on. Each test gets its own queues (a unique name
+ * suffix), so tests can share one LocalStack.
+ */
+import { randomBytes } from 'node:crypto';
+import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
+import { createQueues, type LocalQueueOverrides } from '../../cli/target/queues.js';
+import type { Target } from '../../cli/target/resolve-target.js';
+import { createSqsClient, type RequestCounter } from '../../cli/target/sqs-client.js';
+
+export type BackendName = 'embedded' | 'localstack';
+
+export type Backend = {
+  name: BackendName;
+  endpoint: string;
+  /** Fresh queues for one test, with the stack's attributes except for the overrides. */
+  target(overrides?: Omit<LocalQueueOverrides, 'nameSuffix'>, counter?: RequestCounter): Promise<Target>;
+  stop(): Promise<void>;
+};
+
+export async function startEmbeddedBackend(): Promise<Backend> {
+  const server = await startEmbeddedServer();
+  return backendAt('embedded', server.endpoint, () => server.close());
+}
+
+export function backendAt(name: BackendName, endpoint: string, stop: () => Promise<void> = async () => {}): Backend {
+  const clients: Array<{ destroy(): void }> = [];
+  return {
+    name,
+    endpoint,
+    async target(overrides = {}, counter) {
+      const sqs = createSqsClient({ endpoint, counter });
+      clients.push(sqs);
+      const queues = await createQueues(sqs, endpoint, { ...overrides, nameSuffix: randomBytes(4).toString('hex') });
+      return { name: endpoint, endpoint, sqs, queues, where: endpoint };
+    },
+    async stop() {
+      for (const client of clients) client.destroy();
+      await stop();
+    },
+  };
+}
+
+/**
+ * The backends this test run covers: always the embedded server; LocalStack too when the global
+ * setup (or the user) provides LOCALSTACK_ENDPOINT.
+ */
+export function backendNames(): BackendName[] {
+  return process.env.LOCALSTACK_ENDPOINT ? ['embedded', 'localstack'] : ['embedded'];
+}
+
+export async function startBackend(name: BackendName): Promise<Backend> {
+  if (name === 'embedded') return startEmbeddedBackend();
+  const endpoint = process.env.LOCALSTACK_ENDPOINT;
+  if (!endpoint) throw new Error('LOCALSTACK_ENDPOINT is not set');
+  return backendAt('localstack', endpoint);
+}

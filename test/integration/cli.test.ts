@@ -1,0 +1,139 @@
+/**
+ * The `fanout` command line as users run it: real processes, the embedded server over HTTP.
+ */
+import { once } from 'node:events';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../../cli/exit-codes.js';
+import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/queue-peek.js';
+
+let home: string;
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'fanout-cli-'));
+});
+const env = () => ({ FANOUT_HOME: home, FANOUT_TARGET: '' });
+
+describe('fanout run --local', () => {
+  it('dispatches ten square jobs and prints each result', async () => {
+    // Act
+    const { code, stdout, stderr } = await runCli(['run', '--local'], env());
+    // Assess
+    expect(code, stderr).toBe(EXIT.ok);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('Dispatch job'))).toEqual(Array.from({ length: 10 }, (_, i) => `Dispatch job ${i}`));
+    const finished = lines.filter((l) => l.startsWith('Finished job')).sort((a, b) => Number(a.split(' ')[2]!.slice(0, -1)) - Number(b.split(' ')[2]!.slice(0, -1)));
+    expect(finished).toEqual(Array.from({ length: 10 }, (_, i) => `Finished job ${i}: ${i * i}`));
+    expect(stderr).toMatch(/10\/10 results \(10 ok, 0 failed\)/);
+  });
+
+  it('exits 1 and reports each failure with its reason when jobs fail', async () => {
+    // Prepare
+    const inputs = join(home, 'in.jsonl');
+    await writeFile(inputs, '"first"\n{"fail":false,"value":1}\n');
+    // Act
+    const { code, stdout, stderr } = await runCli(['run', '--local', '--task', 'fail', '--inputs', inputs], env());
+    // Assess
+    expect(code).toBe(EXIT.jobsFailed);
+    expect(stdout).toContain('Failed job 0: Error: first');
+    expect(stderr).toContain('job 0 failed: Error: first');
+  });
+
+  it('writes JSON lines with --json', async () => {
+    const { code, stdout } = await runCli(['run', '--local', '--count', '3', '--json'], env());
+    expect(code).toBe(EXIT.ok);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(events.map((e) => e.event).sort()).toEqual(['dispatched', 'result', 'result', 'result', 'summary']);
+    expect(events.at(-1)).toMatchObject({ event: 'summary', done: 3, complete: true });
+  });
+});
+
+describe('fanout local, then dispatch and collect from another terminal', () => {
+  it('gives the ten results', async () => {
+    // Prepare
+    const local = spawnCli(['local', '--port', '0'], env());
+    try {
+      await eventually(() => readFile(join(home, 'local.json'), 'utf8').then(() => true, () => false), 20_000);
+      // Act
+      const dispatched = await runCli(['dispatch'], env());
+      const collected = await runCli(['collect', '--json'], env());
+      // Assess
+      expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
+      expect(dispatched.stdout.trim()).toMatch(/^r-[a-z0-9]+-[0-9a-f]{6}$/);
+      expect(collected.code, collected.stderr).toBe(EXIT.ok);
+      const results = collected.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'result');
+      expect(results.map((r) => [r.id, r.output]).sort((a, b) => a[0] - b[0])).toEqual(Array.from({ length: 10 }, (_, i) => [i, i * i]));
+      const file = await readFile(join(home, 'runs', `${dispatched.stdout.trim()}.results.jsonl`), 'utf8');
+      expect(file.trim().split('\n')).toHaveLength(10);
+    } finally {
+      local.kill('SIGINT');
+      await once(local, 'close');
+    }
+  });
+
+  it('exits 3 at the timeout and lists the missing job ids when no worker runs', async () => {
+    const local = spawnCli(['local', '--port', '0', '--workers', '0'], env());
+    try {
+      await eventually(() => readFile(join(home, 'local.json'), 'utf8').then(() => true, () => false), 20_000);
+      await runCli(['dispatch', '--count', '3'], env());
+      const { code, stderr } = await runCli(['collect', '--timeout', '1'], env());
+      expect(code).toBe(EXIT.incomplete);
+      expect(stderr).toContain('missing job ids: 0-2');
+    } finally {
+      local.kill('SIGINT');
+      await once(local, 'close');
+    }
+  });
+});
+
+describe('bad input gets a one-line error and exit 2', () => {
+  it.each([
+    ['a count that is not a number', ['dispatch', '--count', 'ten'], /--count must be a whole number from 1 to 10000000 \(given "ten"\)/],
+    ['an unknown task', ['run', '--local', '--task', 'cube'], /unknown task "cube" \(known: square, burn, sleep, fail\)/],
+    ['an unknown command', ['disptach'], /^fanout: unknown command 'disptach' \(Did you mean dispatch\?\)$/m],
+    ['an unreachable endpoint', ['dispatch', '--target', 'http://127.0.0.1:9'], /cannot reach SQS at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/],
+    ['a target that is not a URL', ['dispatch', '--target', 'nowhere'], /--target must be local, aws or an http\(s\) URL \(given "nowhere"\)/],
+    ['no local runtime', ['dispatch'], /no local fanout is running here: start `npx fanout local`/],
+    ['no run to collect', ['collect'], /no run dispatched from this directory yet/],
+    ['both --count and --inputs', ['run', '--local', '--count', '2', '--inputs', 'x.jsonl'], /cannot be used with/],
+  ])('fails if given %s', async (_, args, message) => {
+    const { code, stderr } = await runCli(args, env());
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toMatch(message);
+    expect(stderr).toMatch(/^fanout: [^\n]+\n$/);
+  });
+
+  it('fails if a line of the inputs file is not JSON, naming the line, and sends nothing', async () => {
+    const inputs = join(home, 'in.jsonl');
+    await writeFile(inputs, '1\n2\n{three\n');
+    const { code, stderr, stdout } = await runCli(['run', '--local', '--inputs', inputs], env());
+    expect(code).toBe(EXIT.usage);
+    expect(stderr.trim()).toMatch(/in\.jsonl:3: not JSON/);
+    expect(stdout).toBe('');
+  });
+
+  it('fails if the queues are missing at the endpoint', async () => {
+    // Prepare: an SQS server with no queues.
+    const server = await startEmbeddedServer();
+    try {
+      // Act
+      const { code, stderr } = await runCli(['dispatch', '--target', server.endpoint], env());
+      // Assess
+      expect(code).toBe(EXIT.usage);
+      expect(stderr.trim()).toMatch(/^fanout: queue fanout-(dispatched|dead-letter|finished) does not exist at http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('fanout --help', () => {
+  it('lists the commands', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(EXIT.ok);
+    for (const command of ['dispatch', 'collect', 'run', 'local']) expect(stdout).toContain(command);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The whole fan-out over the real SQS protocol: dispatch → local event-source poller running the
+ * Lambda handler → collect. The same assertions on every backend.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collect } from '../../cli/collect/collect.js';
+import { dispatch } from '../../cli/dispatch/dispatch.js';
+import { countInputs } from '../../cli/dispatch/inputs.js';
+import { MasterEmitter } from '../../cli/events.js';
+import type { EventSourcePoller } from '../../cli/local/event-source-poller.js';
+import type { Target } from '../../cli/target/resolve-target.js';
+import { startWorkers } from '../../cli/work/start-workers.js';
+import type { Result } from '../../functions/contract.js';
+import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { queueDepth, sendRaw } from '../helpers/queue-peek.js';
+
+describe.each(backendNames())('pipeline on %s', (backendName) => {
+  let backend: Backend;
+  let home: string;
+  const running: EventSourcePoller[] = [];
+
+  beforeAll(async () => {
+    backend = await startBackend(backendName);
+    home = await mkdtemp(join(tmpdir(), 'fanout-home-'));
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((poller) => poller.stop({ abort: true })));
+  });
+  afterAll(async () => {
+    await backend.stop();
+  });
+
+  async function workersFor(target: Target): Promise<void> {
+    running.push(await startWorkers({ target, logLevel: 'SILENT', waitTimeSeconds: 1 }));
+  }
+
+  it('computes ten square jobs: results 0, 1, 4, …, 81, each exactly once', async () => {
+    // Prepare
+    const target = await backend.target();
+    await workersFor(target);
+    const events = new MasterEmitter();
+    const seen: Result[] = [];
+    events.on('result', ({ result }) => seen.push(result));
+    // Act
+    const { run, jobs, messages } = await dispatch({ target, task: 'square', inputs: countInputs(10), home });
+    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 30_000, home });
+    // Assess
+    expect(messages).toBe(10);
+    expect(report).toMatchObject({ jobs: 10, done: 10, ok: 10, failed: 0, missing: [], complete: true });
+    expect(seen.map((r) => r.id).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Object.fromEntries(seen.map((r) => [r.id, r.ok && r.output]))).toEqual({ 0: 0, 1: 1, 2: 4, 3: 9, 4: 16, 5: 25, 6: 36, 7: 49, 8: 64, 9: 81 });
+  });
+
+  it('reports a job that throws as an error result, and the other jobs as ok', async () => {
+    // Prepare
+    const target = await backend.target();
+    await workersFor(target);
+    const inputs = [{ fail: false, value: 'fine' }, 'kaput', { fail: false, value: 2 }];
+    const events = new MasterEmitter();
+    const seen = new Map<number, Result>();
+    events.on('result', ({ result }) => seen.set(result.id, result));
+    // Act
+    const { run, jobs } = await dispatch({ target, task: 'fail', inputs, home });
+    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 30_000, home });
+    // Assess
+    expect(report).toMatchObject({ done: 3, ok: 2, failed: 1, complete: true });
+    expect(seen.get(1)).toMatchObject({ ok: false, error: { name: 'Error', message: 'kaput' } });
+    expect(seen.get(2)).toMatchObject({ ok: true, output: 2 });
+  });
+
+  it('processes the other records of a batch when one message is malformed, and keeps the malformed one', async () => {
+    // Prepare: the malformed message goes first, so it shares a batch with the jobs.
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 30 });
+    await sendRaw(target.sqs, target.queues.dispatched.url, '{"v":1,"run":"r-bad","task":"square","jobs":"not a list"}');
+    const { run, jobs } = await dispatch({ target, task: 'square', inputs: countInputs(5), home });
+    // Act
+    await workersFor(target);
+    const report = await collect({ target, manifest: { run, jobs }, timeoutMs: 30_000, home });
+    // Assess: the jobs are done; the malformed message was not deleted (it waits out its visibility, then the DLQ).
+    expect(report).toMatchObject({ done: 5, ok: 5, complete: true });
+    await running.splice(0)[0]!.stop({ abort: true });
+    expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 1 });
+  });
+
+  it('lists the missing job ids at the timeout when no worker runs', async () => {
+    // Prepare
+    const target = await backend.target();
+    const { run, jobs } = await dispatch({ target, task: 'square', inputs: countInputs(4), home });
+    const timeouts: number[][] = [];
+    const events = new MasterEmitter();
+    events.on('timeout', ({ missing }) => timeouts.push(missing));
+    // Act
+    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 1500, home });
+    // Assess
+    expect(report).toMatchObject({ done: 0, complete: false, missing: [0, 1, 2, 3] });
+    expect(timeouts).toEqual([[0, 1, 2, 3]]);
+  });
+
+  it('leaves another run\'s results on the queue for its own collector', async () => {
+    // Prepare: two runs, one collector each, one after the other.
+    const target = await backend.target();
+    await workersFor(target);
+    const first = await dispatch({ target, task: 'square', inputs: countInputs(3), home });
+    const second = await dispatch({ target, task: 'square', inputs: [10, 20], home });
+    // Act
+    const secondReport = await collect({ target, manifest: { run: second.run, jobs: second.jobs }, timeoutMs: 30_000, home });
+    const firstReport = await collect({ target, manifest: { run: first.run, jobs: first.jobs }, timeoutMs: 30_000, home });
+    // Assess
+    expect(secondReport).toMatchObject({ done: 2, complete: true });
+    expect(firstReport).toMatchObject({ done: 3, complete: true });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The Lambda handler itself, against a real SQS endpoint for its results: partial batch
+ * responses for malformed records and for results that could not be sent.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../cli/local/sqs-event.js';
+import { parseResultMessage } from '../../functions/contract.js';
+import { createHandler } from '../../functions/worker.js';
+import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
+import { drain } from '../helpers/queue-peek.js';
+
+const context = () => lambdaContext({ functionName: 'test', region: 'us-east-1', timeoutMs: 30_000 });
+
+describe.each(backendNames())('worker handler on %s', (backendName) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await startBackend(backendName);
+  });
+  afterAll(async () => {
+    await backend.stop();
+  });
+
+  it('reports a malformed record as a batch item failure with a logged reason, and processes the others', async () => {
+    // Prepare
+    const target = await backend.target();
+    const logged: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (logged.push(String(chunk)), true));
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ serviceName: 'fanout', logLevel: 'ERROR' }) });
+    const bad = sqsRecord('{"v":1,"run":"r-x","task":"square"}');
+    const good = [sqsRecord(jobBody('r-x', 'square', jobs([2], 0))), sqsRecord(jobBody('r-x', 'square', jobs([3], 1)))];
+    // Act
+    const response = await handler({ Records: [good[0]!, bad, good[1]!] }, context()).finally(() => spy.mockRestore());
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
+    const results = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results);
+    expect(results.map((r) => r.ok && r.output).sort()).toEqual([4, 9]);
+    const log = logged.map((line) => JSON.parse(line)).find((entry) => entry.message === 'malformed job message');
+    expect(log).toMatchObject({ messageId: bad.messageId, run: 'r-x', reason: { name: 'ContractError', message: expect.stringMatching(/invalid at jobs/) } });
+  });
+
+  it('reports records whose results could not be sent', async () => {
+    // Prepare: a finished queue that does not exist.
+    const target = await backend.target();
+    const missingQueue = target.queues.finished.url.replace(/fanout-finished-\w+$/, 'fanout-finished-gone');
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: missingQueue, logger: new Logger({ logLevel: 'SILENT' }) });
+    const record = sqsRecord(jobBody('r-y', 'square', jobs([5])));
+    // Act
+    const response = await handler({ Records: [record] }, context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+
+  it('sends the results of ten records in one SendMessageBatch call', async () => {
+    // Prepare
+    const counter = new Map<string, number>();
+    const target = await backend.target({}, counter);
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ logLevel: 'SILENT' }) });
+    const records = Array.from({ length: 10 }, (_, i) => sqsRecord(jobBody('r-z', 'square', jobs([i], i))));
+    counter.clear();
+    // Act
+    const response = await handler({ Records: records }, context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(Object.fromEntries(counter)).toEqual({ SendMessageBatch: 1 });
+  });
+
+  it('fails at start-up if the finished queue URL is not configured', () => {
+    expect(() => createHandler({ finishedQueueUrl: '' })).toThrow(/FANOUT_FINISHED_QUEUE_URL is not set/);
+  });
+});
