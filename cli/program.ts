@@ -8,7 +8,9 @@ import { taskNames } from '../functions/tasks/index.js';
 import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
 import { localCommand } from './commands/local-command.js';
+import { redriveCommand } from './commands/redrive-command.js';
 import { runCommand } from './commands/run-command.js';
+import { workCommand } from './commands/work-command.js';
 import { EXIT } from './exit-codes.js';
 import { integerFlag, oneOf, secondsFlag } from './validation.js';
 
@@ -71,6 +73,27 @@ export function buildProgram(): Command {
     .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
     .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
     .action(async (flags) => exit(await localCommand(flags)));
+
+  program
+    .command('redrive')
+    .description('move a run\'s dead-lettered job messages back to the dispatched queue')
+    .option('--run <id>', 'run to redrive (default: the last one dispatched from here)')
+    .option('--all', 'every message in the dead-letter queue, whatever its run')
+    .addOption(targetOption())
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await redriveCommand(flags)));
+
+  program
+    .command('work')
+    .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
+    .addOption(targetOption())
+    .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
+    .addOption(new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256)))
+    .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
+    .addOption(new Option('--function-timeout <seconds>', 'an invocation running longer counts as failed, as on Lambda').default(60).argParser(secondsFlag('--function-timeout', 1, 900)))
+    .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))
+    .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
+    .action(async (flags) => exit(await workCommand(flags)));
 
   return program;
 }

@@ -49,5 +49,8 @@ export const QUEUES = {
 /** The environment variable that tells the worker where to send results. */
 export const FINISHED_QUEUE_URL_ENV = 'FANOUT_FINISHED_QUEUE_URL';
 
+/** The environment variable naming the dispatched queue, where a worker short of time hands on unstarted jobs. */
+export const DISPATCHED_QUEUE_URL_ENV = 'FANOUT_DISPATCHED_QUEUE_URL';
+
 /** The message attribute carrying the run id, so a collector can skip other runs without parsing bodies. */
 export const RUN_ATTRIBUTE = 'fanout-run';

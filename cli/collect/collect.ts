@@ -15,6 +15,7 @@ import {
 import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../functions/constants.js';
 import { parseResultMessage, type Result } from '../../functions/contract.js';
 import { errorInfo } from '../../functions/errors.js';
+import { deadLetteredJobs } from '../dead-letters/scan-dead-letters.js';
 import type { MasterEmitter } from '../events.js';
 import type { RunManifest } from '../manifest.js';
 import { runResultsPath } from '../paths.js';
@@ -35,6 +36,8 @@ export type CollectOptions = {
   /** @default - .fanout/runs/<run>.results.jsonl */
   resultsPath?: string;
   events?: MasterEmitter;
+  /** Look in the dead-letter queue for missing jobs at the end. @default true */
+  checkDeadLetters?: boolean;
   /** Stops collecting early (e.g. on Ctrl-C); what was written stays written. */
   signal?: AbortSignal;
   home?: string;
@@ -49,6 +52,10 @@ export type CollectReport = {
   failed: number;
   /** Job ids with no result, in order. */
   missing: number[];
+  /** Of the missing, those whose job messages sit in the dead-letter queue (`fanout redrive` retries them). */
+  deadLettered: number[];
+  /** The run's messages in the dead-letter queue that break the contract, so their jobs cannot be named. */
+  deadLetteredUnreadable: number;
   duplicates: number;
   complete: boolean;
   resultsPath: string;
@@ -198,8 +205,30 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
   if (fatal) throw fatal;
 
   const missing = seen.missing();
-  if (missing.length > 0) events?.emit('timeout', { run, missing });
-  return { run, jobs: manifest.jobs, done: seen.count, ok, failed, missing, duplicates, complete: missing.length === 0, resultsPath };
+  let dead = { jobIds: [] as number[], unreadable: 0 };
+  if (missing.length > 0) {
+    events?.emit('timeout', { run, missing });
+    if (options.checkDeadLetters ?? true) {
+      dead = await deadLetteredJobs(target, run).catch((error: unknown) => {
+        events?.emit('warning', { message: `could not read the dead-letter queue: ${errorInfo(error).message}` });
+        return dead;
+      });
+    }
+  }
+  const deadLettered = dead.jobIds.filter((id) => isOurs(id, manifest.jobs) && !seen.has(id));
+  return {
+    run,
+    jobs: manifest.jobs,
+    done: seen.count,
+    ok,
+    failed,
+    missing,
+    deadLettered,
+    deadLetteredUnreadable: dead.unreadable,
+    duplicates,
+    complete: missing.length === 0,
+    resultsPath,
+  };
 }
 
 function isOurs(id: number, jobs: number): boolean {

@@ -25,6 +25,10 @@ export function printSummary(report: CollectReport, failures: readonly Result[],
   note(`run ${report.run}: ${report.done}/${report.jobs} results (${report.ok} ok, ${report.failed} failed) in ${round(seconds)} s, ${state}`);
   if (report.duplicates > 0) note(`dropped ${report.duplicates} duplicate result(s)`);
   if (report.missing.length > 0) note(`missing job ids: ${idRanges(report.missing)}`);
+  if (report.deadLettered.length > 0 || report.deadLetteredUnreadable > 0) {
+    const unreadable = report.deadLetteredUnreadable > 0 ? ` (+${report.deadLetteredUnreadable} unreadable message(s) of this run)` : '';
+    note(`dead-lettered job ids: ${idRanges(report.deadLettered)}${unreadable}; retry them with: fanout redrive --run ${report.run}`);
+  }
   note(`results: ${report.resultsPath}`);
 }
 

@@ -21,6 +21,7 @@ export async function startWorkers(options: WorkerPoolOptions): Promise<EventSou
   const handler = createHandler({
     sqs: target.sqs,
     finishedQueueUrl: target.queues.finished.url,
+    dispatchedQueueUrl: target.queues.dispatched.url,
     logger: new Logger({ serviceName: 'fanout', logLevel: logLevel ?? 'WARN' }),
   });
   const poller = new EventSourcePoller({

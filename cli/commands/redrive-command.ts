@@ -1,0 +1,19 @@
+import { ConfigError } from '../../functions/errors.js';
+import { redrive } from '../dead-letters/redrive.js';
+import { readManifest } from '../manifest.js';
+import { jsonLine, note } from '../output/reporter.js';
+import { resolveTarget } from '../target/resolve-target.js';
+
+export type RedriveFlags = { run?: string; all?: boolean; target?: string; json?: boolean };
+
+/** Moves a run's dead-lettered messages (or all, with --all) back to the dispatched queue. */
+export async function redriveCommand(flags: RedriveFlags): Promise<number> {
+  if (flags.all && flags.run) throw new ConfigError('--run and --all exclude each other: give one');
+  const manifest = flags.all ? undefined : await readManifest(flags.run);
+  const target = await resolveTarget({ target: flags.target || process.env.FANOUT_TARGET || manifest?.target });
+  const report = await redrive({ target, run: manifest?.run });
+  target.sqs.destroy();
+  if (flags.json) jsonLine('redriven', { run: manifest?.run ?? null, ...report });
+  else note(`moved ${report.messages} message(s) (${report.jobs} job(s)) of ${manifest ? `run ${manifest.run}` : 'every run'} back to the dispatched queue${report.failed ? `; ${report.failed} could not be sent and stay in the dead-letter queue` : ''}`);
+  return report.failed > 0 ? 1 : 0;
+}

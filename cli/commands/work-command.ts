@@ -1,0 +1,65 @@
+/**
+ * `fanout work`: turns this machine into workers for a target (local, LocalStack, AWS), like
+ * the original framework's worker nodes. Ctrl-C drains; a second Ctrl-C exits at once.
+ */
+import { availableParallelism } from 'node:os';
+import { note } from '../output/reporter.js';
+import { resolveTarget } from '../target/resolve-target.js';
+import { startWorkers } from '../work/start-workers.js';
+import { WorkerProcesses } from '../work/worker-processes.js';
+
+export type WorkFlags = {
+  target?: string;
+  processes?: number;
+  concurrency: number;
+  batchSize: number;
+  functionTimeout: number;
+  waitTime: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+};
+
+export async function workCommand(flags: WorkFlags): Promise<number> {
+  const target = await resolveTarget({ target: flags.target });
+  const processes = flags.processes ?? availableParallelism();
+  const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
+  let records = 0;
+  let failed = 0;
+  const count = (e: { records: number; failed: number }) => {
+    records += e.records;
+    failed += e.failed;
+  };
+
+  let stop: (force: boolean) => Promise<void>;
+  if (processes === 0) {
+    const poller = await startWorkers({ ...workers, target });
+    poller.on('invoked', count);
+    poller.on('error', (error) => note(`worker: ${error.message}`));
+    stop = (force) => poller.stop({ abort: force });
+    note(`fanout work: ${flags.concurrency} poller(s) in this process on ${target.where}`);
+  } else {
+    const pool = new WorkerProcesses({ ...workers, target, processes });
+    pool.on('invoked', count);
+    pool.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
+    pool.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
+    await pool.start();
+    stop = (force) => pool.stop({ force });
+    note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);
+  }
+  note('Ctrl-C to drain and stop; twice to stop at once');
+  const stats = setInterval(() => note(`handled ${records} message(s), ${failed} left for redelivery`), 10_000);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(stats);
+  note('draining: finishing running batches (Ctrl-C again to stop now)…');
+  const force = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  }).then(() => stop(true));
+  await Promise.race([stop(false), force]);
+  target.sqs.destroy();
+  note(`stopped after ${records} message(s)`);
+  return 0;
+}

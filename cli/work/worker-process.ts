@@ -1,0 +1,41 @@
+/**
+ * A worker process: runs local workers until told to stop. Forked by `WorkerProcesses`; its
+ * configuration arrives in FANOUT_WORKER_CONFIG so that no lookup is repeated per process.
+ *
+ * First SIGTERM/SIGINT: drain (stop receiving, finish running batches, release what arrives).
+ * Second: exit at once; whatever was in flight reappears after its visibility timeout.
+ */
+import type { Target } from '../target/resolve-target.js';
+import { createSqsClient } from '../target/sqs-client.js';
+import { startWorkers } from './start-workers.js';
+import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? 'null') as WorkerProcessConfig | null;
+  if (!config) throw new Error(`${WORKER_CONFIG_ENV} is not set: this module is started by fanout work`);
+  const send = (message: WorkerProcessMessage) => process.send?.(message);
+  const sqs = createSqsClient({ endpoint: config.target.endpoint });
+  const target: Target = { ...config.target, sqs };
+  const poller = await startWorkers({ ...config.workers, target });
+  poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
+  poller.on('error', (error) => send({ type: 'error', message: error.message }));
+
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals > 1) process.exit(130);
+    void poller.stop().then(() => {
+      sqs.destroy();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // The parent died without a word: do not linger as an orphan.
+  process.on('disconnect', onSignal);
+  send({ type: 'ready' });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fanout worker ${process.pid}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * Local workers spread over child processes, so CPU-bound tasks use every core. A supervisor:
+ * a child that dies unexpectedly (a crash, `kill -9`) is replaced; its in-flight messages
+ * reappear after their visibility timeout and are handled by the others.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { Target } from '../target/resolve-target.js';
+import type { WorkerPoolOptions } from './start-workers.js';
+import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
+
+const RESPAWN_DELAY_MS = 200;
+const MAX_FAILED_STARTS = 5;
+
+export type WorkerProcessesOptions = Omit<WorkerPoolOptions, 'target'> & {
+  target: Target;
+  /** Child processes. @default - one per core */
+  processes: number;
+  /** Replace children that die unexpectedly. @default true */
+  respawn?: boolean;
+};
+
+export interface WorkerProcessesEvents {
+  /** A child is up and polling. */
+  ready: [{ pid: number }];
+  /** A child handled a batch. */
+  invoked: [{ pid: number; records: number; failed: number }];
+  /** A child died without being asked to; it is replaced unless stopping. */
+  died: [{ pid: number; code: number | null; signal: NodeJS.Signals | null }];
+  error: [{ pid: number; message: string }];
+}
+
+/** The module each child runs: compiled JS normally, TypeScript through tsx when running from source. */
+function childModule(): { path: string; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const path = fileURLToPath(new URL(fromSource ? './worker-process.ts' : './worker-process.js', import.meta.url));
+  return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
+}
+
+export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
+  readonly #options: WorkerProcessesOptions;
+  readonly #children = new Set<ChildProcess>();
+  #stopping = false;
+  /** Children that died before they were ready, in a row: a broken setup, not bad luck. */
+  #failedStarts = 0;
+
+  constructor(options: WorkerProcessesOptions) {
+    super();
+    if (!Number.isInteger(options.processes) || options.processes < 1) {
+      throw new RangeError(`processes must be a positive integer (given ${options.processes})`);
+    }
+    this.#options = options;
+  }
+
+  get pids(): number[] {
+    return [...this.#children].map((c) => c.pid!);
+  }
+
+  /** Starts the children; resolves when every one is polling. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.#options.processes }, () => this.#spawn()));
+  }
+
+  /**
+   * Asks every child to drain and waits for them to exit. With `force`, kills them at once
+   * (their in-flight messages come back after the visibility timeout). Idempotent.
+   */
+  async stop(options: { force?: boolean } = {}): Promise<void> {
+    this.#stopping = true;
+    const children = [...this.#children];
+    for (const child of children) child.kill(options.force ? 'SIGKILL' : 'SIGTERM');
+    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+  }
+
+  #spawn(): Promise<void> {
+    const { target, processes: _processes, respawn: _respawn, ...workers } = this.#options;
+    const config: WorkerProcessConfig = {
+      target: { name: target.name, endpoint: target.endpoint, where: target.where, queues: target.queues },
+      workers,
+    };
+    const { path, execArgv } = childModule();
+    const child = fork(path, [], { execArgv, env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#children.add(child);
+    const pid = child.pid!;
+    return new Promise<void>((resolve, reject) => {
+      child.on('message', (message: WorkerProcessMessage) => {
+        if (message.type === 'ready') {
+          this.#failedStarts = 0;
+          this.emit('ready', { pid });
+          resolve();
+        } else if (message.type === 'invoked') this.emit('invoked', { pid, records: message.records, failed: message.failed });
+        else this.emit('error', { pid, message: message.message });
+      });
+      let ready = false;
+      child.once('message', () => (ready = true));
+      child.on('exit', (code, signal) => {
+        this.#children.delete(child);
+        reject(new Error(`worker process ${pid} exited before it was ready (code ${code}, signal ${signal})`));
+        if (this.#stopping) return;
+        this.emit('died', { pid, code, signal });
+        if (!ready && ++this.#failedStarts >= MAX_FAILED_STARTS) {
+          this.emit('error', { pid, message: `${MAX_FAILED_STARTS} worker processes in a row died before they were ready: not replacing them` });
+          return;
+        }
+        if (this.#options.respawn ?? true) {
+          setTimeout(() => void this.#spawn().catch(() => {}), RESPAWN_DELAY_MS).unref();
+        }
+      });
+    });
+  }
+}
