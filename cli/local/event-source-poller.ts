@@ -23,10 +23,9 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/constants.js';
 import { errorInfo } from '../../functions/errors.js';
-import type { SqsHandler } from '../../functions/worker.js';
 import { chunk } from '../util/chunk.js';
 import { lambdaContext, regionOfArn, toSqsEvent } from './sqs-event.js';
 
@@ -34,7 +33,8 @@ export type EventSourcePollerOptions = {
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
-  handler: SqsHandler;
+  /** Any SQS-triggered Lambda handler; its response is read by Lambda's partial batch rules. */
+  handler: (event: SQSEvent, context: Context) => Promise<unknown>;
   /** Records per invocation, 1-10000 (above 10, several receives fill one batch). @default 10 */
   batchSize?: number;
   /** How long to gather records for a batch above 10, in ms. @default 0 - invoke with what one receive returns */

@@ -3,7 +3,7 @@
  * attributes the CDK stack gives them (from functions/constants.ts).
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUES } from '../../functions/constants.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES } from '../../functions/constants.js';
 import { ConfigError } from '../../functions/errors.js';
 import { explainSqsError } from './sqs-errors.js';
 
@@ -52,20 +52,36 @@ export async function createQueues(sqs: SQSClient, where: string, overrides: Loc
   return { dispatched, deadLetter, finished };
 }
 
-/** Looks the queues up by their names; a clear error when one is missing. */
-export async function findQueues(sqs: SQSClient, where: string): Promise<Queues> {
-  const find = async (name: string): Promise<Queue> => {
+/** Queue URLs given explicitly (flags, environment, stack outputs) rather than looked up by name. */
+export type QueueUrls = { dispatched?: string; deadLetter?: string; finished?: string };
+
+/** The environment variables that name queues explicitly. */
+export const QUEUE_URL_ENV = {
+  dispatched: DISPATCHED_QUEUE_URL_ENV,
+  deadLetter: 'FANOUT_DEAD_LETTER_QUEUE_URL',
+  finished: FINISHED_QUEUE_URL_ENV,
+} as const;
+
+export function queueUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueUrls {
+  return { dispatched: env[QUEUE_URL_ENV.dispatched] || undefined, deadLetter: env[QUEUE_URL_ENV.deadLetter] || undefined, finished: env[QUEUE_URL_ENV.finished] || undefined };
+}
+
+/**
+ * Finds the queues: each by its given URL, else by its name. A clear error when one is missing.
+ */
+export async function findQueues(sqs: SQSClient, where: string, urls: QueueUrls = {}): Promise<Queues> {
+  const find = async (name: string, url: string | undefined): Promise<Queue> => {
     try {
-      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-      return { url: QueueUrl!, arn: await queueArn(sqs, QueueUrl!) };
+      const found = url ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+      return { url: found, arn: await queueArn(sqs, found) };
     } catch (error) {
-      throw explainSqsError(error, where, name);
+      throw explainSqsError(error, where, url ?? name);
     }
   };
   const [dispatched, deadLetter, finished] = await Promise.all([
-    find(QUEUES.dispatched.name),
-    find(QUEUES.deadLetter.name),
-    find(QUEUES.finished.name),
+    find(QUEUES.dispatched.name, urls.dispatched),
+    find(QUEUES.deadLetter.name, urls.deadLetter),
+    find(QUEUES.finished.name, urls.finished),
   ]);
   return { dispatched, deadLetter, finished };
 }

@@ -1,13 +1,14 @@
 /**
  * Which SQS a command talks to. Chosen explicitly: `--target`, else FANOUT_TARGET, else what a
  * run's manifest recorded, else `local` (the runtime started by `fanout local`). Never AWS by
- * accident: reaching AWS always takes `--target aws`.
+ * accident: reaching AWS always takes `--target aws`. Queues are found by their names, unless
+ * FANOUT_DISPATCHED_QUEUE_URL / FANOUT_FINISHED_QUEUE_URL / FANOUT_DEAD_LETTER_QUEUE_URL name them.
  */
 import { readFile } from 'node:fs/promises';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../../functions/errors.js';
 import { localStatePath } from '../paths.js';
-import { findQueues, type Queues } from './queues.js';
+import { findQueues, queueUrlsFromEnv, type Queues } from './queues.js';
 import { createSqsClient, type RequestCounter } from './sqs-client.js';
 
 export type Target = {
@@ -39,11 +40,11 @@ export async function resolveTarget(options: ResolveTargetOptions = {}): Promise
   if (name === 'aws') {
     const sqs = createSqsClient({ counter: options.counter });
     const where = `AWS (${await sqs.config.region().catch(() => 'no region')})`;
-    return { name, endpoint: undefined, sqs, where, queues: await findQueues(sqs, where) };
+    return { name, endpoint: undefined, sqs, where, queues: await findQueues(sqs, where, queueUrlsFromEnv()) };
   }
   const endpoint = name === 'local' ? (await readLocalState()).endpoint : parseEndpoint(name);
   const sqs = createSqsClient({ endpoint, counter: options.counter });
-  return { name, endpoint, sqs, where: endpoint, queues: await findQueues(sqs, endpoint) };
+  return { name, endpoint, sqs, where: endpoint, queues: await findQueues(sqs, endpoint, queueUrlsFromEnv()) };
 }
 
 export function parseEndpoint(value: string): string {

@@ -1,6 +1,8 @@
 /** Runs the real `fanout` CLI in a child process, from source. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { QUEUE_URL_ENV } from '../../cli/target/queues.js';
+import type { Target } from '../../cli/target/resolve-target.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,4 +23,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   child.stdout!.on('data', (d: Buffer) => (stdout += d));
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The environment that points the CLI at one test's (suffixed) queues. */
+export function queueEnv(target: Target): NodeJS.ProcessEnv {
+  return {
+    [QUEUE_URL_ENV.dispatched]: target.queues.dispatched.url,
+    [QUEUE_URL_ENV.deadLetter]: target.queues.deadLetter.url,
+    [QUEUE_URL_ENV.finished]: target.queues.finished.url,
+  };
 }

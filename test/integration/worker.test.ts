@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../cli/local/sqs-event.js';
-import { parseResultMessage } from '../../functions/contract.js';
+import { parseJobMessage, parseResultMessage } from '../../functions/contract.js';
 import { createHandler } from '../../functions/worker.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
@@ -64,6 +64,35 @@ describe.each(backendNames())('worker handler on %s', (backendName) => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(Object.fromEntries(counter)).toEqual({ SendMessageBatch: 1 });
+  });
+
+  it('sends what finished and hands the unstarted jobs on when the invocation runs short of time', async () => {
+    // Prepare: 1.2 s left, of which 1 s is the reserve; each job sleeps 150 ms.
+    const target = await backend.target();
+    const handler = createHandler({
+      sqs: target.sqs,
+      finishedQueueUrl: target.queues.finished.url,
+      dispatchedQueueUrl: target.queues.dispatched.url,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const record = sqsRecord(jobBody('r-t', 'sleep', jobs(Array(8).fill(150))));
+    // Act
+    const response = await handler({ Records: [record] }, lambdaContext({ functionName: 't', region: 'us-east-1', timeoutMs: 1200 }));
+    // Assess: the record is done; every job is either in a result or in the continuation, never both.
+    expect(response.batchItemFailures).toEqual([]);
+    const done = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results.map((r) => r.id));
+    const continued = (await drain(target.sqs, target.queues.dispatched.url)).flatMap((m) => parseJobMessage(m.Body!).jobs.map((j) => j.id));
+    expect(done.length).toBeGreaterThan(0);
+    expect(continued.length).toBeGreaterThan(0);
+    expect([...done, ...continued].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('fails the record when time runs out and there is no dispatched queue to continue on', async () => {
+    const target = await backend.target();
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, dispatchedQueueUrl: '', logger: new Logger({ logLevel: 'SILENT' }) });
+    const record = sqsRecord(jobBody('r-u', 'sleep', jobs(Array(8).fill(150))));
+    const response = await handler({ Records: [record] }, lambdaContext({ functionName: 't', region: 'us-east-1', timeoutMs: 1200 }));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
   });
 
   it('fails at start-up if the finished queue URL is not configured', () => {
