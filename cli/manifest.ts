@@ -16,6 +16,8 @@ export type RunManifest = {
   jobsPerMessage: number;
   /** The target dispatch used (`local`, `aws` or a URL), so collect goes to the same place. */
   target: string;
+  /** The stack whose outputs named the queues, if any. */
+  stack?: string;
   dispatchedAt: string;
 };
 

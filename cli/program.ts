@@ -8,6 +8,7 @@ import { taskNames } from '../functions/tasks/index.js';
 import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
 import { localCommand } from './commands/local-command.js';
+import { pauseCommand, statusCommand } from './commands/operations-command.js';
 import { redriveCommand } from './commands/redrive-command.js';
 import { runCommand } from './commands/run-command.js';
 import { workCommand } from './commands/work-command.js';
@@ -16,6 +17,13 @@ import { integerFlag, oneOf, secondsFlag } from './validation.js';
 
 const targetOption = () =>
   new Option('--target <target>', 'where the queues are: local (the runtime of `fanout local`), aws, or an SQS endpoint URL (default: $FANOUT_TARGET, else local)');
+/** --target and the ways to find a deployed stack's queues. */
+function addTargetOptions(command: Command): Command {
+  return command
+    .addOption(targetOption())
+    .addOption(new Option('--stack <name>', 'deployed stack whose outputs name the queues (default: $FANOUT_STACK; with --target aws, Fanout)'))
+    .addOption(new Option('--outputs-file <file>', 'outputs written by `cdk deploy --outputs-file` (default: ./cdk-outputs.json when it has the stack)'));
+}
 const taskOption = () => new Option('--task <name>', `task to run (${taskNames().join(', ')})`).default('square');
 const countOption = () => new Option('--count <n>', 'jobs with inputs 0 … n-1 (default: 10)').argParser(integerFlag('--count', 1, 10_000_000));
 const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job input per line').conflicts('count');
@@ -30,29 +38,24 @@ export function buildProgram(): Command {
     // Commander's errors in our one-line form: "fanout: unknown command 'x' (Did you mean y?)".
     .configureOutput({ outputError: (message, write) => write(`fanout: ${message.replace(/^error: /, '').trim().replaceAll('\n', ' ')}\n`) });
 
-  program
-    .command('dispatch')
+  addTargetOptions(program.command('dispatch'))
     .description('send jobs to the dispatched queue; prints the run id')
     .addOption(taskOption())
     .addOption(countOption())
     .addOption(inputsOption())
     .addOption(packOption())
-    .addOption(targetOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await dispatchCommand(flags)));
 
-  program
-    .command('collect')
+  addTargetOptions(program.command('collect'))
     .description('gather a run\'s results from the finished queue into .fanout/runs/<run>.results.jsonl')
     .option('--run <id>', 'run to collect (default: the last one dispatched from here)')
     .addOption(timeoutOption())
     .option('--out <file>', 'results file (default: .fanout/runs/<run>.results.jsonl)')
-    .addOption(targetOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await collectCommand(flags)));
 
-  program
-    .command('run')
+  addTargetOptions(program.command('run'))
     .description('dispatch, then collect; with --local, on an embedded SQS server with local workers')
     .option('--local', 'start an embedded server and local workers for this run')
     .addOption(taskOption())
@@ -61,7 +64,6 @@ export function buildProgram(): Command {
     .addOption(packOption())
     .addOption(timeoutOption())
     .addOption(new Option('--workers <n>', 'local worker pollers (with --local)').default(2).argParser(integerFlag('--workers', 1, 256)))
-    .addOption(targetOption().conflicts('local'))
     .addOption(jsonOption())
     .action(async (flags) => exit(await runCommand(flags)));
 
@@ -74,19 +76,15 @@ export function buildProgram(): Command {
     .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
     .action(async (flags) => exit(await localCommand(flags)));
 
-  program
-    .command('redrive')
+  addTargetOptions(program.command('redrive'))
     .description('move a run\'s dead-lettered job messages back to the dispatched queue')
     .option('--run <id>', 'run to redrive (default: the last one dispatched from here)')
     .option('--all', 'every message in the dead-letter queue, whatever its run')
-    .addOption(targetOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await redriveCommand(flags)));
 
-  program
-    .command('work')
+  addTargetOptions(program.command('work'))
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
-    .addOption(targetOption())
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
     .addOption(new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256)))
     .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
@@ -94,6 +92,21 @@ export function buildProgram(): Command {
     .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))
     .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
     .action(async (flags) => exit(await workCommand(flags)));
+
+  addTargetOptions(program.command('status'))
+    .description('queue depths (waiting, in flight, dead-lettered, finished) and the event source mapping\'s state')
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await statusCommand(flags)));
+
+  addTargetOptions(program.command('pause'))
+    .description('disable the deployed worker\'s event source mapping: the kill switch for a runaway run')
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await pauseCommand(flags, false)));
+
+  addTargetOptions(program.command('resume'))
+    .description('enable the deployed worker\'s event source mapping again')
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await pauseCommand(flags, true)));
 
   return program;
 }

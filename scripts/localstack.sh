@@ -31,6 +31,9 @@
 #   LOCALSTACK_PYTHON         Python interpreter for host mode (>= 3.12; found
 #                             automatically incl. non-active pyenv versions)
 #   LOCALSTACK_DIR            state dir (default: <repo>/.localstack)
+#   LOCALSTACK_VENV           venv for host mode (default: $LOCALSTACK_DIR/venv);
+#                             point it outside the checkout to share one venv
+#                             between clones (saves the ~20 s install)
 #   LOCALSTACK_START_TIMEOUT  seconds to wait for health (default 120)
 #   LOCALSTACK_STOP_TIMEOUT   grace period before SIGKILL (default 15)
 #   REQUIRE_LOCALSTACK=1      turn "unavailable" (exit 3) into a failure (exit 1)
@@ -47,7 +50,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 LS_DIR="${LOCALSTACK_DIR:-${REPO_ROOT}/.localstack}"
 STATE_DIR="${LS_DIR}/state"
-VENV_DIR="${LS_DIR}/venv"
+VENV_DIR="${LOCALSTACK_VENV:-${LS_DIR}/venv}"
 LOG_FILE="${LS_DIR}/localstack.log"
 PIP_LOG="${LS_DIR}/pip.log"
 
@@ -462,6 +465,14 @@ start_host() {
 	command -v setsid >/dev/null 2>&1 && launcher=(setsid)
 	(
 		cd "${LS_DIR}"
+		# Close inherited descriptors (our lock, callers' pipes) so the
+		# long-lived server holds nothing of the caller open.
+		for fd in /proc/self/fd/*; do
+			fd="${fd##*/}"
+			if [ "${fd}" -gt 2 ] 2>/dev/null; then
+				eval "exec ${fd}>&-" 2>/dev/null || true
+			fi
+		done
 		exec env \
 			SERVICES="${SERVICES_WANTED}" \
 			GATEWAY_LISTEN="127.0.0.1:${port}" \
@@ -476,8 +487,8 @@ start_host() {
 			FILESYSTEM_ROOT="${LS_DIR}/filesystem" \
 			XDG_CACHE_HOME="${LS_DIR}/cache" \
 			PYTHONUNBUFFERED=1 \
-			"${launcher[@]}" "${VENV_DIR}/bin/python" -m localstack.runtime.main
-	) </dev/null >"${LOG_FILE}" 2>&1 9>&- &
+			${launcher[@]+"${launcher[@]}"} "${VENV_DIR}/bin/python" -m localstack.runtime.main
+	) </dev/null >"${LOG_FILE}" 2>&1 &
 	pid=$!
 	echo "${pid}" >"${STATE_DIR}/pid"
 	echo "${endpoint}" >"${STATE_DIR}/endpoint"
@@ -508,7 +519,7 @@ start_docker() {
 		-e SKIP_SSL_CERT_DOWNLOAD=1 \
 		-e DISABLE_EVENTS=1 \
 		-e EAGER_SERVICE_LOADING=1 \
-		"${LS_IMAGE}" >/dev/null || die "docker run ${LS_IMAGE} failed"
+		"${LS_IMAGE}" >/dev/null 9>&- || die "docker run ${LS_IMAGE} failed"
 	echo "${endpoint}" >"${STATE_DIR}/endpoint"
 	echo "${CONTAINER_NAME}" >"${STATE_DIR}/container"
 	echo docker >"${STATE_DIR}/mode"
@@ -522,6 +533,15 @@ start_docker() {
 }
 
 # --------------------------------------------------------------- commands ---
+
+# take_lock: serialise start/stop of this checkout (parallel test workers).
+# The server never inherits fd 9 (start_host closes it, docker gets 9>&-).
+take_lock() {
+	exec 9>"${LS_DIR}/lock"
+	if command -v flock >/dev/null 2>&1; then
+		flock -w $((START_TIMEOUT + 600)) 9 || die "could not take ${LS_DIR}/lock"
+	fi
+}
 
 # running_endpoint: endpoint of the instance this checkout started, if healthy.
 running_endpoint() {
@@ -555,10 +575,7 @@ do_start() {
 	fi
 
 	ensure_dirs
-	exec 9>"${LS_DIR}/lock"
-	if command -v flock >/dev/null 2>&1; then
-		flock -w $((START_TIMEOUT + 600)) 9 || die "could not take ${LS_DIR}/lock"
-	fi
+	take_lock
 
 	find_python || true
 	if endpoint="$(running_endpoint)"; then
@@ -664,7 +681,12 @@ EOF
 
 case "${1:-}" in
 start) do_start ;;
-stop) do_stop ;;
+stop)
+	if [ -d "${STATE_DIR}" ]; then
+		take_lock
+		do_stop
+	fi
+	;;
 status) do_status ;;
 env) do_env ;;
 -h | --help | help) usage ;;

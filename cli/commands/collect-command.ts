@@ -4,14 +4,22 @@ import { MasterEmitter } from '../events.js';
 import { readManifest, type RunManifest } from '../manifest.js';
 import { outputMode, showProgress } from '../output/reporter.js';
 import { exitCodeOf, printSummary } from '../output/summary.js';
+import { getMapping } from '../operations/event-source-mapping.js';
+import { note } from '../output/reporter.js';
 import { resolveTarget, type Target } from '../target/resolve-target.js';
+import type { TargetFlags } from './target-flags.js';
 
-export type CollectFlags = { run?: string; timeout: number; target?: string; json?: boolean; out?: string };
+export type CollectFlags = TargetFlags & { run?: string; timeout: number; json?: boolean; out?: string };
 
 export async function collectCommand(flags: CollectFlags): Promise<number> {
   const manifest = await readManifest(flags.run);
   // The run's own target unless told otherwise: its results are where its jobs went.
-  const target = await resolveTarget({ target: flags.target || process.env.FANOUT_TARGET || manifest.target });
+  const target = await resolveTarget({
+    ...flags,
+    target: flags.target || process.env.FANOUT_TARGET || manifest.target,
+    stack: flags.stack || manifest.stack,
+  });
+  await warnIfPaused(target);
   const report = await collectWithOutput(target, manifest, flags);
   target.sqs.destroy();
   return exitCodeOf(report);
@@ -44,4 +52,13 @@ export async function collectWithOutput(
   }
   printSummary(report, failures, mode, (performance.now() - started) / 1000);
   return report;
+}
+
+/** A disabled mapping means no Lambda will run the jobs: say so before waiting for them. */
+async function warnIfPaused(target: Target): Promise<void> {
+  if (!target.stack) return;
+  const mapping = await getMapping(target).catch(() => undefined);
+  if (mapping && mapping.state !== 'Enabled' && mapping.state !== 'Enabling') {
+    note(`warning: the worker's event source mapping is ${mapping.state}: no job will run until \`fanout resume\``);
+  }
 }

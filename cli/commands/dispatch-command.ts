@@ -3,15 +3,16 @@ import { MasterEmitter } from '../events.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { resolveTarget } from '../target/resolve-target.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
+import type { TargetFlags } from './target-flags.js';
 
-export type DispatchFlags = InputsFlags & { task: string; target?: string; pack?: number; json?: boolean };
+export type DispatchFlags = InputsFlags & TargetFlags & { task: string; pack?: number; json?: boolean };
 
 /** Sends the jobs; prints the run id alone on stdout (`RUN=$(fanout dispatch)`), the rest on stderr. */
 export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
   const inputs = await resolveInputs(flags);
-  const target = await resolveTarget({ target: flags.target });
+  const target = await resolveTarget(flags);
   const events = new MasterEmitter();
-  const report = await dispatch({ target, task: flags.task, inputs, jobsPerMessage: flags.pack, events });
+  const report = await dispatch({ target, task: flags.task, inputs, jobsPerMessage: flags.pack, events, stack: flags.stack });
   target.sqs.destroy();
   if (flags.json) {
     jsonLine('dispatched', { ...report, task: flags.task, target: target.name, endpoint: target.where });

@@ -3,14 +3,15 @@ import { redrive } from '../dead-letters/redrive.js';
 import { readManifest } from '../manifest.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { resolveTarget } from '../target/resolve-target.js';
+import type { TargetFlags } from './target-flags.js';
 
-export type RedriveFlags = { run?: string; all?: boolean; target?: string; json?: boolean };
+export type RedriveFlags = TargetFlags & { run?: string; all?: boolean; json?: boolean };
 
 /** Moves a run's dead-lettered messages (or all, with --all) back to the dispatched queue. */
 export async function redriveCommand(flags: RedriveFlags): Promise<number> {
   if (flags.all && flags.run) throw new ConfigError('--run and --all exclude each other: give one');
   const manifest = flags.all ? undefined : await readManifest(flags.run);
-  const target = await resolveTarget({ target: flags.target || process.env.FANOUT_TARGET || manifest?.target });
+  const target = await resolveTarget({ ...flags, target: flags.target || process.env.FANOUT_TARGET || manifest?.target, stack: flags.stack || manifest?.stack });
   const report = await redrive({ target, run: manifest?.run });
   target.sqs.destroy();
   if (flags.json) jsonLine('redriven', { run: manifest?.run ?? null, ...report });

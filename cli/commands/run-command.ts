@@ -10,11 +10,12 @@ import { exitCodeOf } from '../output/summary.js';
 import { resolveTarget, type Target } from '../target/resolve-target.js';
 import { collectWithOutput } from './collect-command.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
+import type { TargetFlags } from './target-flags.js';
+import { ConfigError } from '../../functions/errors.js';
 
-export type RunFlags = InputsFlags & {
+export type RunFlags = InputsFlags & TargetFlags & {
   local?: boolean;
   task: string;
-  target?: string;
   timeout: number;
   json?: boolean;
   pack?: number;
@@ -25,6 +26,7 @@ export type RunFlags = InputsFlags & {
 const PER_JOB_LINES = 100;
 
 export async function runCommand(flags: RunFlags): Promise<number> {
+  if (flags.local && flags.target) throw new ConfigError('--local and --target exclude each other: --local runs on its own embedded server');
   const inputs = await resolveInputs(flags);
   let runtime: LocalRuntime | undefined;
   let target: Target;
@@ -33,7 +35,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
     target = runtime.target;
   } else {
-    target = await resolveTarget({ target: flags.target });
+    target = await resolveTarget(flags);
   }
   try {
     const mode = outputMode(flags.json);

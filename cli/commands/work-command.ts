@@ -7,9 +7,9 @@ import { note } from '../output/reporter.js';
 import { resolveTarget } from '../target/resolve-target.js';
 import { startWorkers } from '../work/start-workers.js';
 import { WorkerProcesses } from '../work/worker-processes.js';
+import type { TargetFlags } from './target-flags.js';
 
-export type WorkFlags = {
-  target?: string;
+export type WorkFlags = TargetFlags & {
   processes?: number;
   concurrency: number;
   batchSize: number;
@@ -19,7 +19,7 @@ export type WorkFlags = {
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {
-  const target = await resolveTarget({ target: flags.target });
+  const target = await resolveTarget(flags);
   const processes = flags.processes ?? availableParallelism();
   const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
   let records = 0;

@@ -32,6 +32,8 @@ export type DispatchOptions = {
   /** SendMessageBatch calls in flight. @default 8 */
   concurrency?: number;
   events?: MasterEmitter;
+  /** The stack the target's queues came from, recorded for collect. */
+  stack?: string;
   /** @default - FANOUT_HOME or ./.fanout */
   home?: string;
 };
@@ -61,6 +63,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
     messages: packed.length,
     jobsPerMessage,
     target: target.name,
+    ...(options.stack && { stack: options.stack }),
     dispatchedAt: new Date().toISOString(),
   };
   // Written before the first send: results may arrive before dispatch returns, and a collector needs it.

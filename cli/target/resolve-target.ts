@@ -6,10 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_STACK_NAME } from '../../cdk/outputs.js';
 import { ConfigError } from '../../functions/errors.js';
 import { localStatePath } from '../paths.js';
 import { findQueues, queueUrlsFromEnv, type Queues } from './queues.js';
 import { createSqsClient, type RequestCounter } from './sqs-client.js';
+import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
 
 export type Target = {
   /** As the user named it: `local`, `aws`, or an endpoint URL. */
@@ -20,12 +22,18 @@ export type Target = {
   readonly queues: Queues;
   /** Human-readable: where requests go. */
   readonly where: string;
+  /** The deployed stack's outputs, when the queues came from a stack. */
+  readonly stack?: StackOutputs;
 };
 
 export type ResolveTargetOptions = {
   /** `local`, `aws` or an http(s) URL. @default - FANOUT_TARGET, else `local` */
   target?: string;
   counter?: RequestCounter;
+  /** Find the queues through this stack's outputs. @default - FANOUT_STACK; with `aws`, else "Fanout" */
+  stack?: string;
+  /** A `cdk deploy --outputs-file` file to read the stack's outputs from. @default - ./cdk-outputs.json if it has the stack */
+  outputsFile?: string;
 };
 
 /** What `fanout local` writes so other terminals can reach it. */
@@ -37,14 +45,26 @@ export function targetName(option?: string): string {
 
 export async function resolveTarget(options: ResolveTargetOptions = {}): Promise<Target> {
   const name = targetName(options.target);
-  if (name === 'aws') {
-    const sqs = createSqsClient({ counter: options.counter });
-    const where = `AWS (${await sqs.config.region().catch(() => 'no region')})`;
-    return { name, endpoint: undefined, sqs, where, queues: await findQueues(sqs, where, queueUrlsFromEnv()) };
-  }
-  const endpoint = name === 'local' ? (await readLocalState()).endpoint : parseEndpoint(name);
+  const endpoint = name === 'aws' ? undefined : name === 'local' ? (await readLocalState()).endpoint : parseEndpoint(name);
   const sqs = createSqsClient({ endpoint, counter: options.counter });
-  return { name, endpoint, sqs, where: endpoint, queues: await findQueues(sqs, endpoint, queueUrlsFromEnv()) };
+  let where = endpoint ?? `AWS (${await sqs.config.region().catch(() => 'no region set')})`;
+
+  // On AWS the queues come from the stack; elsewhere from a stack only when one is named.
+  const stackName = options.stack || process.env.FANOUT_STACK || (name === 'aws' ? DEFAULT_STACK_NAME : undefined);
+  const fromEnv = queueUrlsFromEnv();
+  const everyQueueGiven = fromEnv.dispatched && fromEnv.finished && fromEnv.deadLetter;
+  let stack: StackOutputs | undefined;
+  if (stackName && !everyQueueGiven) {
+    stack = await readStackOutputs({ stack: stackName, outputsFile: options.outputsFile, endpoint });
+    where = `${where}, ${stack.source}`;
+  }
+  const urls = {
+    dispatched: fromEnv.dispatched ?? stack?.dispatchedQueueUrl,
+    finished: fromEnv.finished ?? stack?.finishedQueueUrl,
+    deadLetter: fromEnv.deadLetter ?? stack?.deadLetterQueueUrl,
+  };
+  const queues = await findQueues(sqs, where, urls);
+  return { name, endpoint, sqs, where, queues, ...(stack && { stack }) };
 }
 
 export function parseEndpoint(value: string): string {

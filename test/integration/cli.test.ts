@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { STACK_OUTPUTS } from '../../cdk/outputs.js';
+import { startEmbeddedBackend } from '../helpers/backends.js';
+import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/queue-peek.js';
 
 let home: string;
@@ -135,5 +137,69 @@ describe('fanout --help', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(EXIT.ok);
     for (const command of ['dispatch', 'collect', 'run', 'local']) expect(stdout).toContain(command);
+  });
+});
+
+describe('targeting a deployed stack through its outputs', () => {
+  it('dispatches to and collects from the queues named in a cdk-outputs.json', async () => {
+    // Prepare: real queues on an SQS endpoint, described by an outputs file as `cdk deploy` writes it.
+    const backend = await startEmbeddedBackend();
+    try {
+      const target = await backend.target();
+      const outputsFile = join(home, 'cdk-outputs.json');
+      await writeFile(outputsFile, JSON.stringify({
+        Fanout: {
+          [STACK_OUTPUTS.dispatchedQueueUrl]: target.queues.dispatched.url,
+          [STACK_OUTPUTS.finishedQueueUrl]: target.queues.finished.url,
+          [STACK_OUTPUTS.deadLetterQueueUrl]: target.queues.deadLetter.url,
+        },
+      }));
+      const args = ['--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile];
+      // Act
+      const dispatched = await runCli(['dispatch', '--count', '3', ...args], env());
+      const status = await runCli(['status', '--json', ...args], env());
+      // Assess
+      expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
+      const depths = JSON.parse(status.stdout) as { queues: { dispatched: { visible: number; url: string } } };
+      expect(depths.queues.dispatched).toMatchObject({ visible: 3, url: target.queues.dispatched.url });
+      // Collect reads the stack from the run's manifest; no worker runs, so it times out listing all three.
+      const collected = await runCli(['collect', '--timeout', '1', '--target', backend.endpoint, '--outputs-file', outputsFile], env());
+      expect(collected.code).toBe(EXIT.incomplete);
+      expect(collected.stderr).toContain('missing job ids: 0-2');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('fails if the stack is not in the outputs file, or a queue it names is gone', async () => {
+    const backend = await startEmbeddedBackend();
+    try {
+      const target = await backend.target();
+      const outputsFile = join(home, 'cdk-outputs.json');
+      await writeFile(outputsFile, JSON.stringify({ Fanout: {
+        [STACK_OUTPUTS.dispatchedQueueUrl]: `${backend.endpoint}/000000000000/gone`,
+        [STACK_OUTPUTS.finishedQueueUrl]: target.queues.finished.url,
+        [STACK_OUTPUTS.deadLetterQueueUrl]: target.queues.deadLetter.url,
+      } }));
+      const wrongStack = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Other', '--outputs-file', outputsFile], env());
+      expect(wrongStack.stderr.trim()).toBe(`fanout: ${outputsFile} has no outputs for stack "Other" (pass --stack NAME)`);
+      const gone = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile], env());
+      expect(gone.code).toBe(EXIT.usage);
+      expect(gone.stderr.trim()).toMatch(/^fanout: queue http:\/\/127\.0\.0\.1:\d+\/000000000000\/gone does not exist at http:\/\/127\.0\.0\.1:\d+, .*cdk-outputs\.json \(stack Fanout\)$/);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses to pause a target with no deployed worker, in one line', async () => {
+    const backend = await startEmbeddedBackend();
+    try {
+      const target = await backend.target();
+      const { code, stderr } = await runCli(['pause', '--target', backend.endpoint], { ...env(), ...queueEnv(target) });
+      expect(code).toBe(EXIT.usage);
+      expect(stderr.trim()).toMatch(/^fanout: http:\/\/127\.0\.0\.1:\d+ has no deployed worker to pause, resume or inspect/);
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -1,0 +1,297 @@
+/**
+ * `Fanout`: the AWS side of fanout, as one construct that can be embedded in any stack.
+ *
+ * dispatched queue ──(SQS event source, partial batch failures)──▶ Worker ──results──▶ finished queue
+ *   │    ▲                                                            │
+ *   │    └────────────── continuations (jobs it had no time for) ─────┘
+ *   └── after `QUEUES.dispatched.maxReceiveCount` receives ──▶ dead-letter queue
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  DISPATCHED_QUEUE_URL_ENV,
+  FINISHED_QUEUE_URL_ENV,
+  QUEUES,
+  WORKER_TIMEOUT_SECONDS,
+} from '../functions/constants.js';
+import {
+  validateBatchSize,
+  validateLogLevel,
+  validateMaxBatchingWindow,
+  validateMaxConcurrency,
+  validateMemorySize,
+  validateQueueNamePrefix,
+  validateVisibilityTimeout,
+  validateWorkerTimeout,
+  VISIBILITY_TIMEOUT_FACTOR,
+  type WorkerLogLevel,
+} from './validation.js';
+
+/**
+ * The fanout package's root (the nearest folder with a package.json above this file, whether it runs
+ * from `cdk/` or compiled from `dist/cdk/`), so bundling works whatever the current directory.
+ */
+const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+/** The lock file NodejsFunction needs; when absent (an installed copy) it searches up from the current directory. */
+const LOCK_FILE = existsSync(join(PACKAGE_ROOT, 'package-lock.json')) ? join(PACKAGE_ROOT, 'package-lock.json') : undefined;
+
+/** Powertools' service name: the `service` key of every log line. */
+export const POWERTOOLS_SERVICE_NAME = 'fanout';
+
+/** Properties of a `Fanout`. All are optional: `new Fanout(this, 'Fanout')` deploys the defaults. */
+export interface FanoutProps {
+  /**
+   * Prepended to the queue names of `functions/constants.ts` (`QUEUES.*.name`).
+   *
+   * The queues get fixed physical names, not CloudFormation-generated ones, so that a deployed queue is
+   * recognisable as the one the local runtime mimics. Queue names are unique per account and region: to
+   * deploy two `Fanout`s there (two stacks, or two stages), give each its own prefix, e.g. `'dev-'`.
+   * Letters, digits, `-` and `_` only; the longest resulting name must fit SQS's 80 characters.
+   * Changing it replaces the queues (messages in flight are lost).
+   *
+   * @default - no prefix: the queues are named exactly `QUEUES.dispatched.name`, `QUEUES.deadLetter.name`
+   *   and `QUEUES.finished.name`
+   */
+  readonly queueNamePrefix?: string;
+
+  /**
+   * How long one invocation of the worker may run, in whole seconds between 1 and 900.
+   *
+   * The dispatched queue's visibility timeout follows it: it is set to 6 × this timeout, AWS's minimum for
+   * a queue that triggers a Lambda function. It does not change `WORKER_TIMEOUT_SECONDS`, which the local
+   * runtime keeps using.
+   *
+   * @default - `WORKER_TIMEOUT_SECONDS` from `functions/constants.ts`, with the dispatched queue's
+   *   visibility timeout `QUEUES.dispatched.visibilityTimeoutSeconds`
+   */
+  readonly workerTimeout?: Duration;
+
+  /**
+   * Memory of the worker, in MB, a whole number between 128 and 10240. Lambda allocates CPU in
+   * proportion: 1769 MB is one full vCPU, as much as a single-threaded Node.js worker can use.
+   *
+   * @default 1769
+   */
+  readonly memorySizeMb?: number;
+
+  /**
+   * How long CloudWatch Logs keeps the worker's log lines.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The worker's log level (`POWERTOOLS_LOG_LEVEL`), one of `WORKER_LOG_LEVELS`.
+   *
+   * @default 'INFO'
+   */
+  readonly logLevel?: WorkerLogLevel;
+
+  /**
+   * Most messages the event source hands the worker in one invocation: 1–10, or up to 10000 when
+   * `maxBatchingWindow` is at least one second. Each message may pack several jobs.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long the event source may wait to fill a batch before invoking the worker, in whole seconds up
+   * to 5 minutes. Messages are already invisible while a batch fills, so keep it well below the
+   * dispatched queue's visibility timeout (6 × `workerTimeout`).
+   *
+   * @default - no batching window: the worker is invoked as soon as messages are polled. A fan-out wants
+   *   parallelism and low latency, not fuller batches; the master already fills messages by packing and
+   *   sends them in bursts of `SendMessageBatch`, so a window would mostly delay the tail of a run.
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * Most concurrent worker invocations the event source starts, 2–1000. It caps the load on anything the
+   * jobs call and on the account's concurrency (1000 by default, shared by all functions of the region).
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default 50
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * The queues, the worker and the wiring between them.
+ *
+ * Construct IDs `Dispatched`, `DeadLetter`, `Finished` and `Worker` are part of the contract: renaming one
+ * replaces the resource on the next deploy.
+ */
+export class Fanout extends Construct {
+  /** Jobs from the master; triggers the worker. */
+  public readonly dispatched: sqs.Queue;
+  /** Jobs that failed `QUEUES.dispatched.maxReceiveCount` deliveries. */
+  public readonly deadLetter: sqs.Queue;
+  /** Results from the worker, collected by the master. */
+  public readonly finished: sqs.Queue;
+  /** The worker Lambda function (`functions/worker.ts`, export `handler`). */
+  public readonly worker: NodejsFunction;
+  /** The worker's log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** UUID of the event source mapping from `dispatched` to `worker` (for `UpdateEventSourceMapping`). */
+  public readonly eventSourceMappingId: string;
+  /** ARN of the event source mapping from `dispatched` to `worker`. */
+  public readonly eventSourceMappingArn: string;
+
+  public constructor(scope: Construct, id: string, props: FanoutProps = {}) {
+    super(scope, id);
+
+    const prefix = props.queueNamePrefix ?? '';
+    validateQueueNamePrefix(prefix);
+    const timeoutSeconds =
+      props.workerTimeout === undefined ? WORKER_TIMEOUT_SECONDS : validateWorkerTimeout(props.workerTimeout);
+    const visibilitySeconds =
+      props.workerTimeout === undefined
+        ? QUEUES.dispatched.visibilityTimeoutSeconds
+        : VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds;
+    validateVisibilityTimeout(visibilitySeconds, timeoutSeconds);
+    const memorySizeMb = props.memorySizeMb ?? 1769;
+    validateMemorySize(memorySizeMb);
+    const logLevel = props.logLevel ?? 'INFO';
+    validateLogLevel(logLevel);
+    const windowSeconds = validateMaxBatchingWindow(props.maxBatchingWindow);
+    const batchSize = props.batchSize ?? 10;
+    validateBatchSize(batchSize, windowSeconds);
+    const maxConcurrency = props.maxConcurrency ?? 50;
+    validateMaxConcurrency(maxConcurrency);
+
+    // Every queue: SSL-only resource policy, SQS-managed SSE (no KMS key, so no kms:* grants), and the
+    // explicit message size that packing relies on.
+    const common = {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      maxMessageSizeBytes: QUEUES.messageBytes,
+    } satisfies sqs.QueueProps;
+
+    this.deadLetter = new sqs.Queue(this, 'DeadLetter', {
+      ...common,
+      queueName: `${prefix}${QUEUES.deadLetter.name}`,
+      retentionPeriod: Duration.seconds(QUEUES.deadLetter.retentionSeconds),
+    });
+    this.dispatched = new sqs.Queue(this, 'Dispatched', {
+      ...common,
+      queueName: `${prefix}${QUEUES.dispatched.name}`,
+      retentionPeriod: Duration.seconds(QUEUES.dispatched.retentionSeconds),
+      visibilityTimeout: Duration.seconds(visibilitySeconds),
+      deadLetterQueue: { queue: this.deadLetter, maxReceiveCount: QUEUES.dispatched.maxReceiveCount },
+    });
+    this.finished = new sqs.Queue(this, 'Finished', {
+      ...common,
+      queueName: `${prefix}${QUEUES.finished.name}`,
+      retentionPeriod: Duration.seconds(QUEUES.finished.retentionSeconds),
+      visibilityTimeout: Duration.seconds(QUEUES.finished.visibilityTimeoutSeconds),
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'WorkerLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    // An explicit role instead of Lambda's default one: the default attaches the AWS managed policy
+    // AWSLambdaBasicExecutionRole (logs:CreateLogGroup etc. on "*"). This one may only write to its own
+    // log group; the grants below and the event source add the SQS statements.
+    const role = new iam.Role(this, 'WorkerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'fanout worker: consume dispatched jobs, send results and continuations, write its own logs',
+    });
+    this.logGroup.grantWrite(role);
+
+    this.worker = new NodejsFunction(this, 'Worker', {
+      entry: join(PACKAGE_ROOT, 'functions', 'worker.ts'),
+      handler: 'handler',
+      projectRoot: PACKAGE_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: memorySizeMb,
+      timeout: Duration.seconds(timeoutSeconds),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description: 'fanout worker: runs the jobs of dispatched messages and sends their results',
+      // The worker sends jobs it had no time to start back to dispatched (a continuation), which
+      // triggers it again: an intended loop. Lambda's loop detection would stop a chain after 16 hops
+      // and strand a long job list; the chain is bounded anyway, since every hop runs at least one job
+      // or times out, and a record that keeps timing out goes to the dead-letter queue.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
+      environment: {
+        [FINISHED_QUEUE_URL_ENV]: this.finished.queueUrl,
+        [DISPATCHED_QUEUE_URL_ENV]: this.dispatched.queueUrl,
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        // Stack traces point into functions/*.ts rather than the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // Bundled by the esbuild in node_modules; Docker is only a fallback when esbuild is missing.
+        format: OutputFormat.ESM, // writes index.mjs, so Node loads it as ESM
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // The SDK is not bundled: the Node.js 24 runtime ships AWS SDK v3, patched by AWS, and the worker
+        // only calls SQS SendMessageBatch, a stable API. That keeps the bundle small for cold starts of up
+        // to `maxConcurrency` fresh workers. The price is that Lambda's SDK version, not package-lock.json's,
+        // runs in AWS; to pin it, drop `externalModules` and set `bundleAwsSDK: true`.
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
+      },
+    });
+
+    // The worker's own SQS calls: results to finished, continuations to dispatched. grantSendMessages
+    // grants sqs:SendMessage (which also authorises SendMessageBatch), GetQueueAttributes and GetQueueUrl.
+    this.finished.grantSendMessages(this.worker);
+    this.dispatched.grantSendMessages(this.worker);
+
+    // The event source grants the role `grantConsumeMessages` on dispatched (ReceiveMessage,
+    // ChangeMessageVisibility, GetQueueUrl, DeleteMessage, GetQueueAttributes): Lambda's pollers run with
+    // the function's role. The worker code itself never calls the dispatched queue.
+    const eventSource = new SqsEventSource(this.dispatched, {
+      reportBatchItemFailures: true,
+      batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      maxConcurrency,
+    });
+    this.worker.addEventSource(eventSource);
+    this.eventSourceMappingId = eventSource.eventSourceMappingId;
+    this.eventSourceMappingArn = eventSource.eventSourceMappingArn;
+
+    this.acknowledgeNagFindings();
+  }
+
+  /**
+   * cdk-nag findings that are design decisions of this construct, with the reason for each. They are made
+   * here so that every stack embedding a `Fanout` gets them, and they show up with their reason in the
+   * cloud assembly's validation report.
+   */
+  private acknowledgeNagFindings(): void {
+    Validations.of(this.finished).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "A redrive policy counts receives, and on the finished queue receives are not failures: each collector receives other runs' results and " +
+        'releases them at once (visibility 0) for their own collector, so a dead-letter queue would swallow healthy results of concurrent runs. ' +
+        'Results nobody collects expire with the retention period.',
+    });
+  }
+}
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot locate functions/worker.ts`);
+  }
+}

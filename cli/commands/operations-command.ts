@@ -1,0 +1,48 @@
+/** `fanout status`, `fanout pause`, `fanout resume`: watching and steering a deployed fan-out. */
+import { errorInfo } from '../../functions/errors.js';
+import { getMapping, setMappingEnabled, type MappingState } from '../operations/event-source-mapping.js';
+import { queueDepths } from '../operations/queue-depths.js';
+import { jsonLine, note } from '../output/reporter.js';
+import { resolveTarget } from '../target/resolve-target.js';
+import type { TargetFlags } from './target-flags.js';
+
+export async function statusCommand(flags: TargetFlags & { json?: boolean }): Promise<number> {
+  const target = await resolveTarget(flags);
+  try {
+    const depths = await queueDepths(target);
+    const deployed = Boolean(target.stack?.eventSourceMappingId || target.stack?.workerFunctionName);
+    // The queues are the status; a mapping that cannot be read is reported, not fatal.
+    const mapping = deployed ? await getMapping(target).catch((error: unknown) => ({ error: errorInfo(error).message })) : undefined;
+    if (flags.json) {
+      jsonLine('status', { target: target.where, queues: depths, eventSourceMapping: mapping ?? null });
+      return 0;
+    }
+    process.stdout.write(`target      ${target.where}\n`);
+    for (const [name, d] of Object.entries(depths)) {
+      process.stdout.write(`${name.padEnd(11)} ${String(d.visible).padStart(8)} waiting ${String(d.inFlight).padStart(8)} in flight ${String(d.delayed).padStart(6)} delayed\n`);
+    }
+    if (!mapping) process.stdout.write('workers     no deployed worker known at this target (local workers are not listed)\n');
+    else if ('error' in mapping) process.stdout.write(`mapping     unreadable: ${mapping.error}\n`);
+    else process.stdout.write(`${describeMapping(mapping)}\n`);
+    return 0;
+  } finally {
+    target.sqs.destroy();
+  }
+}
+
+export async function pauseCommand(flags: TargetFlags & { json?: boolean }, enabled: boolean): Promise<number> {
+  const target = await resolveTarget(flags);
+  try {
+    const mapping = await setMappingEnabled(target, enabled);
+    if (flags.json) jsonLine(enabled ? 'resumed' : 'paused', { eventSourceMapping: mapping });
+    else note(`${enabled ? 'resuming' : 'pausing'}: ${describeMapping(mapping)}${enabled ? '' : ' — messages stay queued; `fanout resume` starts them again'}`);
+    return 0;
+  } finally {
+    target.sqs.destroy();
+  }
+}
+
+export function describeMapping(m: MappingState): string {
+  const concurrency = m.maximumConcurrency ? `, max concurrency ${m.maximumConcurrency}` : '';
+  return `mapping     ${m.uuid} ${m.state} (batch ${m.batchSize ?? '?'}, window ${m.maximumBatchingWindowSeconds ?? 0} s${concurrency}, partial batch responses ${m.reportsBatchItemFailures ? 'on' : 'OFF'})`;
+}

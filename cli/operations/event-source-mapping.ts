@@ -1,0 +1,76 @@
+/**
+ * The deployed worker's SQS event source mapping: read its state, switch it off and on. Off is
+ * the kill switch for a runaway run: messages stay queued, nothing is invoked, nothing is lost.
+ */
+import {
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+  type EventSourceMappingConfiguration,
+} from '@aws-sdk/client-lambda';
+import { ConfigError } from '../../functions/errors.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../target/credentials.js';
+import type { Target } from '../target/resolve-target.js';
+import { explainAwsError } from '../target/sqs-errors.js';
+
+export type MappingState = {
+  uuid: string;
+  /** Enabled, Disabled, Enabling, Disabling, Creating, Updating, Deleting. */
+  state: string;
+  functionArn: string | undefined;
+  batchSize: number | undefined;
+  maximumBatchingWindowSeconds: number | undefined;
+  maximumConcurrency: number | undefined;
+  reportsBatchItemFailures: boolean;
+};
+
+function lambdaClient(target: Target): LambdaClient {
+  return new LambdaClient(target.endpoint ? { endpoint: target.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {});
+}
+
+/** The mapping's UUID: from the stack's outputs, else looked up by function and queue. */
+async function mappingId(lambda: LambdaClient, target: Target): Promise<string> {
+  if (target.stack?.eventSourceMappingId) return target.stack.eventSourceMappingId;
+  if (!target.stack?.workerFunctionName) {
+    throw new ConfigError(`${target.where} has no deployed worker to pause, resume or inspect: these commands need --target aws (or a LocalStack endpoint with --stack NAME)`);
+  }
+  const { EventSourceMappings } = await lambda.send(
+    new ListEventSourceMappingsCommand({ FunctionName: target.stack.workerFunctionName, EventSourceArn: target.queues.dispatched.arn }),
+  );
+  const uuid = EventSourceMappings?.[0]?.UUID;
+  if (!uuid) throw new ConfigError(`no event source mapping from ${target.queues.dispatched.arn} to ${target.stack.workerFunctionName}`);
+  return uuid;
+}
+
+function toState(mapping: EventSourceMappingConfiguration): MappingState {
+  return {
+    uuid: mapping.UUID!,
+    state: mapping.State ?? 'Unknown',
+    functionArn: mapping.FunctionArn,
+    batchSize: mapping.BatchSize,
+    maximumBatchingWindowSeconds: mapping.MaximumBatchingWindowInSeconds,
+    maximumConcurrency: mapping.ScalingConfig?.MaximumConcurrency,
+    reportsBatchItemFailures: mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
+  };
+}
+
+async function withLambda<T>(target: Target, work: (lambda: LambdaClient, uuid: string) => Promise<T>): Promise<T> {
+  const lambda = lambdaClient(target);
+  try {
+    return await work(lambda, await mappingId(lambda, target));
+  } catch (error) {
+    throw explainAwsError(error, `Lambda at ${target.where}`);
+  } finally {
+    lambda.destroy();
+  }
+}
+
+export function getMapping(target: Target): Promise<MappingState> {
+  return withLambda(target, async (lambda, uuid) => toState(await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))));
+}
+
+/** Enables or disables the mapping; resolves with its state as Lambda reports it right after. */
+export function setMappingEnabled(target: Target, enabled: boolean): Promise<MappingState> {
+  return withLambda(target, async (lambda, uuid) => toState(await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }))));
+}

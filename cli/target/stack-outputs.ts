@@ -1,0 +1,82 @@
+/**
+ * A deployed stack's outputs (cdk/outputs.ts names them): from `cdk deploy --outputs-file`
+ * (cdk-outputs.json) when one is given or present, else from CloudFormation DescribeStacks.
+ */
+import { readFile } from 'node:fs/promises';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { STACK_OUTPUTS } from '../../cdk/outputs.js';
+import { ConfigError } from '../../functions/errors.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
+import { explainAwsError } from './sqs-errors.js';
+
+export type StackOutputs = { [K in keyof typeof STACK_OUTPUTS]: string | undefined } & { source: string };
+
+export type StackOutputsOptions = {
+  stack: string;
+  /** A `cdk deploy --outputs-file` file. @default - ./cdk-outputs.json if it has the stack, else DescribeStacks */
+  outputsFile?: string;
+  /** A local endpoint (LocalStack) serving CloudFormation. @default - AWS as configured by the environment */
+  endpoint?: string;
+};
+
+export async function readStackOutputs(options: StackOutputsOptions): Promise<StackOutputs> {
+  const fromFile = await readOutputsFile(options.outputsFile ?? 'cdk-outputs.json', options.stack, options.outputsFile !== undefined);
+  if (fromFile) return fromFile;
+  return describeStack(options.stack, options.endpoint);
+}
+
+/** Parses the `{ "<stack>": { "<OutputKey>": "<value>" } }` shape `cdk deploy --outputs-file` writes. */
+export function parseOutputsFile(text: string, stack: string, source: string): StackOutputs | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${source} is not JSON: expected the file written by \`cdk deploy --outputs-file\``);
+  }
+  const outputs = (json as Record<string, unknown> | null)?.[stack];
+  if (outputs === undefined) return undefined;
+  if (typeof outputs !== 'object' || outputs === null) throw new ConfigError(`${source}: "${stack}" is not an object of outputs`);
+  return pick(outputs as Record<string, unknown>, stack, `${source} (stack ${stack})`);
+}
+
+async function readOutputsFile(path: string, stack: string, required: boolean): Promise<StackOutputs | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    if (required) throw new ConfigError(`cannot read outputs file ${path}: write it with \`npx cdk deploy --outputs-file ${path}\``);
+    return undefined;
+  }
+  const outputs = parseOutputsFile(text, stack, path);
+  if (!outputs && required) throw new ConfigError(`${path} has no outputs for stack "${stack}" (pass --stack NAME)`);
+  return outputs;
+}
+
+async function describeStack(stack: string, endpoint: string | undefined): Promise<StackOutputs> {
+  const cloudformation = new CloudFormationClient(endpoint ? { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {});
+  const where = endpoint ?? `AWS (${await cloudformation.config.region().catch(() => 'no region set')})`;
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));
+    const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+    return pick(outputs, stack, `stack ${stack} in ${where}`);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
+      throw new ConfigError(`stack ${stack} not found in ${where}: deploy it with \`npx cdk deploy\`, or name another with --stack`, { cause: error });
+    }
+    throw explainAwsError(error, `CloudFormation at ${where}`);
+  } finally {
+    cloudformation.destroy();
+  }
+}
+
+function pick(outputs: Record<string, unknown>, stack: string, source: string): StackOutputs {
+  const value = (key: string) => (typeof outputs[key] === 'string' ? (outputs[key] as string) : undefined);
+  const picked = Object.fromEntries(Object.entries(STACK_OUTPUTS).map(([field, key]) => [field, value(key)])) as StackOutputs;
+  for (const required of ['dispatchedQueueUrl', 'finishedQueueUrl', 'deadLetterQueueUrl'] as const) {
+    if (!picked[required]) {
+      throw new ConfigError(`${source} has no output ${STACK_OUTPUTS[required]}: is "${stack}" a fanout stack, deployed from this version?`);
+    }
+  }
+  picked.source = source;
+  return picked;
+}

@@ -1,0 +1,278 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { describe, expect, test } from 'vitest';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/constants.js';
+import { FanoutPropsError } from '../../../cdk/errors.js';
+import type { FanoutProps } from '../../../cdk/fanout.js';
+import { fanoutStack, fanoutTemplate } from './helpers.js';
+
+/** Logical-ID references to the three queues, as they appear in the template. */
+function queueRefs(template: Template) {
+  const logicalId = (name: string) => {
+    const ids = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { QueueName: name } }));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+  const dispatched = logicalId(QUEUES.dispatched.name);
+  const deadLetter = logicalId(QUEUES.deadLetter.name);
+  const finished = logicalId(QUEUES.finished.name);
+  return {
+    dispatched,
+    deadLetter,
+    finished,
+    arn: (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] }),
+  };
+}
+
+function onlyResource(template: Template, type: string): { id: string; props: Record<string, unknown> } {
+  const found = Object.entries(template.findResources(type));
+  expect(found).toHaveLength(1);
+  const [id, resource] = found[0]!;
+  return { id, props: (resource as { Properties: Record<string, unknown> }).Properties };
+}
+
+describe('Fanout', () => {
+  test('defaults', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate();
+    const q = queueRefs(template);
+
+    // THEN: three queues, SSE-SQS, SSL only, explicit size and retention from functions/constants.ts
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: QUEUES.dispatched.name,
+      VisibilityTimeout: QUEUES.dispatched.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: QUEUES.dispatched.retentionSeconds,
+      MaximumMessageSize: QUEUES.messageBytes,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: q.arn(q.deadLetter), maxReceiveCount: QUEUES.dispatched.maxReceiveCount },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: QUEUES.deadLetter.name,
+      MessageRetentionPeriod: QUEUES.deadLetter.retentionSeconds,
+      MaximumMessageSize: QUEUES.messageBytes,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: QUEUES.finished.name,
+      VisibilityTimeout: QUEUES.finished.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: QUEUES.finished.retentionSeconds,
+      MaximumMessageSize: QUEUES.messageBytes,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.absent(),
+    });
+    expect(QUEUES.deadLetter.retentionSeconds).toBe(14 * 24 * 3600);
+    for (const queue of [q.dispatched, q.deadLetter, q.finished]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sqs:*',
+              Resource: q.arn(queue),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      });
+    }
+
+    // THEN: the worker
+    const worker = onlyResource(template, 'AWS::Lambda::Function');
+    const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: WORKER_TIMEOUT_SECONDS,
+      MemorySize: 1769,
+      RecursiveLoop: 'Allow',
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup.id } },
+      Environment: {
+        Variables: {
+          [FINISHED_QUEUE_URL_ENV]: { Ref: q.finished },
+          [DISPATCHED_QUEUE_URL_ENV]: { Ref: q.dispatched },
+          POWERTOOLS_SERVICE_NAME: 'fanout',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    expect(logGroup.props).toEqual({ RetentionInDays: 30 });
+
+    // THEN: the event source
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: q.arn(q.dispatched),
+      FunctionName: { Ref: worker.id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: Match.absent(),
+      ScalingConfig: { MaximumConcurrency: 50 },
+    });
+  });
+
+  test('the dispatched queue hides a message for at least 6 × the worker timeout', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate();
+
+    // THEN
+    const worker = onlyResource(template, 'AWS::Lambda::Function');
+    const dispatched = Object.values(
+      template.findResources('AWS::SQS::Queue', { Properties: { QueueName: QUEUES.dispatched.name } }),
+    )[0] as { Properties: { VisibilityTimeout: number } };
+    expect(dispatched.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.props.Timeout as number));
+  });
+
+  test('least privilege: one role, no managed policy, exact actions on exact resources', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate();
+    const q = queueRefs(template);
+    const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+
+    // THEN
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+      },
+      ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          // The worker's own log group.
+          { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: q.arn(logGroup.id) },
+          // grantSendMessages: results to finished, continuations to dispatched.
+          {
+            Effect: 'Allow',
+            Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Resource: [q.arn(q.dispatched), q.arn(q.finished)],
+          },
+          // grantConsumeMessages, made by the event source for Lambda's pollers.
+          {
+            Effect: 'Allow',
+            Action: [
+              'sqs:ChangeMessageVisibility',
+              'sqs:DeleteMessage',
+              'sqs:GetQueueAttributes',
+              'sqs:GetQueueUrl',
+              'sqs:ReceiveMessage',
+            ],
+            Resource: q.arn(q.dispatched),
+          },
+        ],
+      },
+    });
+  });
+
+  test('construct IDs are the contract', () => {
+    // GIVEN / WHEN
+    const { stack } = fanoutStack();
+
+    // THEN
+    const fanout = stack.fanout;
+    expect(fanout.node.tryFindChild('Dispatched')).toBe(fanout.dispatched);
+    expect(fanout.node.tryFindChild('DeadLetter')).toBe(fanout.deadLetter);
+    expect(fanout.node.tryFindChild('Finished')).toBe(fanout.finished);
+    expect(fanout.node.tryFindChild('Worker')).toBe(fanout.worker);
+  });
+
+  test('queueNamePrefix', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ queueNamePrefix: 'dev-' });
+
+    // THEN
+    for (const name of [QUEUES.dispatched.name, QUEUES.deadLetter.name, QUEUES.finished.name]) {
+      template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `dev-${name}` });
+    }
+  });
+
+  test('workerTimeout', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ workerTimeout: Duration.minutes(5) });
+
+    // THEN: the visibility timeout follows
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300 });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: QUEUES.dispatched.name, VisibilityTimeout: 1800 });
+  });
+
+  test('memorySizeMb', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ memorySizeMb: 512 });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512 });
+  });
+
+  test('logRetention', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ logRetention: logs.RetentionDays.ONE_WEEK });
+
+    // THEN
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('logLevel', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ logLevel: 'DEBUG' });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG' }) },
+    });
+  });
+
+  test('batchSize', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ batchSize: 1 });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
+  });
+
+  test('maxBatchingWindow', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ maxBatchingWindow: Duration.seconds(2), batchSize: 100 });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumBatchingWindowInSeconds: 2,
+      BatchSize: 100,
+    });
+  });
+
+  test('maxConcurrency', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ maxConcurrency: 2 });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
+  });
+
+  test.each<[string, FanoutProps, RegExp]>([
+    ['queueNamePrefix has a dot', { queueNamePrefix: 'dev.' }, /queueNamePrefix may only contain .* \(given 'dev\.'\)/],
+    ['queueNamePrefix is too long', { queueNamePrefix: 'x'.repeat(63) }, /queueNamePrefix must be at most 62 characters .* \(given 63: /],
+    ['workerTimeout is over 15 minutes', { workerTimeout: Duration.minutes(16) }, /workerTimeout must be between 1 and 900 seconds inclusive \(given 960\)/],
+    ['workerTimeout is not whole seconds', { workerTimeout: Duration.millis(1500) }, /workerTimeout must be a whole number of seconds \(given 1 second 500 millis\)/],
+    ['memorySizeMb is below 128', { memorySizeMb: 64 }, /memorySizeMb must be a whole number between 128 and 10240 inclusive \(given 64\)/],
+    ['memorySizeMb is fractional', { memorySizeMb: 1024.5 }, /memorySizeMb .* \(given 1024\.5\)/],
+    ['batchSize is over 10 without a window', { batchSize: 11 }, /batchSize must be a whole number between 1 and 10 inclusive \(given 11\)\. Batches larger than 10 need a maxBatchingWindow/],
+    ['batchSize is over 10000', { batchSize: 10_001, maxBatchingWindow: Duration.seconds(1) }, /batchSize must be a whole number between 1 and 10000 inclusive \(given 10001\)/],
+    ['batchSize is 0', { batchSize: 0 }, /batchSize .* \(given 0\)/],
+    ['maxBatchingWindow is over 5 minutes', { maxBatchingWindow: Duration.seconds(301) }, /maxBatchingWindow must be .* between 0 and 300 inclusive \(given 5 minutes 1 second\)/],
+    ['maxConcurrency is 1', { maxConcurrency: 1 }, /maxConcurrency must be a whole number between 2 and 1000 inclusive \(given 1\)/],
+    ['maxConcurrency is over 1000', { maxConcurrency: 1001 }, /maxConcurrency .* \(given 1001\)/],
+    ['logLevel is unknown', { logLevel: 'VERBOSE' as FanoutProps['logLevel'] }, /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(given 'VERBOSE'\)/],
+  ])('fails if %s', (_, props, message) => {
+    // GIVEN / WHEN / THEN
+    expect(() => fanoutStack(props)).toThrow(FanoutPropsError);
+    expect(() => fanoutStack(props)).toThrow(message);
+  });
+});
