@@ -3,6 +3,7 @@
  * suffix), so tests can share one LocalStack.
  */
 import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
 import { createQueues, type LocalQueueOverrides } from '../../cli/target/queues.js';
 import type { Target } from '../../cli/target/resolve-target.js';
@@ -46,12 +47,16 @@ export function backendAt(name: BackendName, endpoint: string, stop: () => Promi
  * setup (or the user) provides LOCALSTACK_ENDPOINT.
  */
 export function backendNames(): BackendName[] {
-  return process.env.LOCALSTACK_ENDPOINT ? ['embedded', 'localstack'] : ['embedded'];
+  return localstackEndpoint() ? ['embedded', 'localstack'] : ['embedded'];
+}
+
+function localstackEndpoint(): string | undefined {
+  return process.env.LOCALSTACK_ENDPOINT || inject('localstackEndpoint');
 }
 
 export async function startBackend(name: BackendName): Promise<Backend> {
   if (name === 'embedded') return startEmbeddedBackend();
-  const endpoint = process.env.LOCALSTACK_ENDPOINT;
+  const endpoint = localstackEndpoint();
   if (!endpoint) throw new Error('LOCALSTACK_ENDPOINT is not set');
   return backendAt('localstack', endpoint);
 }
