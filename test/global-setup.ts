@@ -34,6 +34,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     provide(undefined);
     return undefined;
   }
+  // SQS for the backend tier; CloudFormation and Lambda for the deployed-stack tests (status, pause, resume).
+  process.env.LOCALSTACK_SERVICES ??= 'sqs,cloudformation,lambda,iam,sts';
   const alreadyUp = await run('bash', [script, 'status']).then(() => true, () => false);
   const started = performance.now();
   try {

@@ -13,7 +13,10 @@ import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? 'null') as WorkerProcessConfig | null;
   if (!config) throw new Error(`${WORKER_CONFIG_ENV} is not set: this module is started by fanout work`);
-  const send = (message: WorkerProcessMessage) => process.send?.(message);
+  // After the parent is gone there is no one to tell; the send would throw ERR_IPC_CHANNEL_CLOSED.
+  const send = (message: WorkerProcessMessage) => {
+    if (process.connected) process.send?.(message);
+  };
   const sqs = createSqsClient({ endpoint: config.target.endpoint });
   const target: Target = { ...config.target, sqs };
   const poller = await startWorkers({ ...config.workers, target });
