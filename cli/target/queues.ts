@@ -19,12 +19,23 @@ export type LocalQueueOverrides = {
   maxReceiveCount?: number;
 };
 
+/**
+ * A local endpoint's queue URL, re-rooted on the endpoint itself. The embedded server names its
+ * queues http://sqs.<region>.localhost:<port>/…, a host that does not resolve everywhere; it
+ * finds queues by name whatever the host, so the endpoint's own origin always works.
+ */
+export function onEndpoint(url: string, endpoint: string | undefined): string {
+  return endpoint ? new URL(new URL(url).pathname, endpoint).href : url;
+}
+
 /** Creates (or finds, if they exist with the same attributes) the queues on a local endpoint. */
-export async function createQueues(sqs: SQSClient, where: string, overrides: LocalQueueOverrides = {}): Promise<Queues> {
+export async function createQueues(sqs: SQSClient, endpoint: string, overrides: LocalQueueOverrides = {}): Promise<Queues> {
+  const where = endpoint;
   const create = async (name: string, attributes: Record<string, string>): Promise<Queue> => {
     try {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-      return { url: QueueUrl!, arn: await queueArn(sqs, QueueUrl!) };
+      const url = onEndpoint(QueueUrl!, endpoint);
+      return { url, arn: await queueArn(sqs, url) };
     } catch (error) {
       throw explainSqsError(error, where, name);
     }
@@ -69,10 +80,10 @@ export function queueUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueUrl
 /**
  * Finds the queues: each by its given URL, else by its name. A clear error when one is missing.
  */
-export async function findQueues(sqs: SQSClient, where: string, urls: QueueUrls = {}): Promise<Queues> {
+export async function findQueues(sqs: SQSClient, where: string, urls: QueueUrls = {}, endpoint?: string): Promise<Queues> {
   const find = async (name: string, url: string | undefined): Promise<Queue> => {
     try {
-      const found = url ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+      const found = url ?? onEndpoint((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!, endpoint);
       return { url: found, arn: await queueArn(sqs, found) };
     } catch (error) {
       throw explainSqsError(error, where, url ?? name);

@@ -63,7 +63,7 @@ export async function resolveTarget(options: ResolveTargetOptions = {}): Promise
     finished: fromEnv.finished ?? stack?.finishedQueueUrl,
     deadLetter: fromEnv.deadLetter ?? stack?.deadLetterQueueUrl,
   };
-  const queues = await findQueues(sqs, where, urls);
+  const queues = await findQueues(sqs, where, urls, endpoint);
   return { name, endpoint, sqs, where, queues, ...(stack && { stack }) };
 }
 

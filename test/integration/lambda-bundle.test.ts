@@ -1,0 +1,71 @@
+/**
+ * The artifact AWS runs: the stack's NodejsFunction bundle (esbuild, as `cdk deploy` builds it),
+ * loaded and invoked with an SQS event, configured only through the environment Lambda gives it,
+ * sending its results over HTTP to a real SQS endpoint.
+ */
+import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FanoutStack } from '../../cdk/stack.js';
+import { lambdaContext } from '../../cli/local/sqs-event.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV } from '../../functions/constants.js';
+import { parseResultMessage } from '../../functions/contract.js';
+import type { SqsHandler } from '../../functions/worker.js';
+import { startEmbeddedBackend, type Backend } from '../helpers/backends.js';
+import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
+import { drain } from '../helpers/queue-peek.js';
+import { cdkJsonContext } from '../unit/cdk/helpers.js';
+
+/** Synthesizes the stack with bundling on and returns the worker's index.mjs, placed where `@aws-sdk/*` resolves. */
+async function bundleWorker(): Promise<string> {
+  const outdir = await mkdtemp(join(tmpdir(), 'fanout-synth-'));
+  const app = new App({ outdir, context: cdkJsonContext(), builtinCloudFormationValidation: false });
+  new FanoutStack(app, 'Fanout');
+  app.synth();
+  const assets = (await readdir(outdir)).filter((name) => name.startsWith('asset.'));
+  expect(assets).toHaveLength(1);
+  // The SDK is external (the Lambda runtime provides it): load the bundle from inside this package.
+  const dir = join(process.cwd(), 'node_modules', '.cache', 'fanout-bundle-test', assets[0]!);
+  await mkdir(dir, { recursive: true });
+  await copyFile(join(outdir, assets[0]!, 'index.mjs'), join(dir, 'index.mjs'));
+  return join(dir, 'index.mjs');
+}
+
+describe('the bundled Lambda worker', () => {
+  let backend: Backend;
+  let handler: SqsHandler;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    backend = await startEmbeddedBackend();
+    ({ handler } = (await import(pathToFileURL(await bundleWorker()).href)) as { handler: SqsHandler });
+  }, 120_000);
+  afterAll(async () => {
+    process.env = saved;
+    await backend.stop();
+  });
+
+  it('computes the jobs of an SQS event and sends the results, configured by environment only', async () => {
+    // Prepare: what Lambda's environment would hold, pointed at the endpoint.
+    const target = await backend.target();
+    Object.assign(process.env, {
+      [FINISHED_QUEUE_URL_ENV]: target.queues.finished.url,
+      [DISPATCHED_QUEUE_URL_ENV]: target.queues.dispatched.url,
+      AWS_ENDPOINT_URL_SQS: backend.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const records = [sqsRecord(jobBody('r-b', 'square', jobs([7, 8]))), sqsRecord('not json')];
+    // Act
+    const response = await handler({ Records: records }, lambdaContext({ functionName: 'worker', region: 'us-east-1', timeoutMs: 60_000 }));
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.messageId }] });
+    const results = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results);
+    expect(results.map((r) => [r.id, r.ok && r.output])).toEqual([[0, 49], [1, 64]]);
+  });
+});
