@@ -46,11 +46,6 @@ export class BatchSender {
     this.#entryRetries = options.entryRetries ?? 3;
   }
 
-  /** Entries accepted by `send` and not yet settled. */
-  get backlog(): number {
-    return this.#open.length + this.#ready.reduce((n, batch) => n + batch.length, 0) + this.#inFlight * SQS_LIMITS.batchEntries;
-  }
-
   send(body: string, attributes?: Record<string, MessageAttributeValue>): Promise<void> {
     const bytes = byteLength(body) + attributeBytes(attributes);
     if (bytes > SQS_LIMITS.maxMessageBytes) {
