@@ -56,13 +56,16 @@ function parse<T>(schema: z.ZodType<T>, what: string, body: string): T {
   } catch {
     throw new ContractError(`${what} is not JSON (${body.length} bytes starting ${JSON.stringify(body.slice(0, 40))})`);
   }
+  if (!withinDepth(json)) throw new ContractError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length ? issue.path.join('.') : '(root)';
     throw new ContractError(`${what} is invalid at ${at}: ${issue.message}`);
   }
-  return parsed.data;
+  // The checked value itself, not zod's copy: zod's copy drops "__proto__" keys, which inside
+  // inputs and outputs are plain data (JSON.parse makes them own properties, not prototypes).
+  return json as T;
 }
 
 /** Parses a dispatched message body; throws ContractError naming what is wrong. */
@@ -85,12 +88,35 @@ export function peekRunId(body: string): string | undefined {
   }
 }
 
+/**
+ * Characters a message body cannot carry raw, though JSON carries them escaped: U+FFFE and U+FFFF
+ * (SQS refuses them) and surrogates (lone ones are refused by SQS, pairs — emoji — by some
+ * emulators). They can only occur inside JSON strings, where a \uXXXX escape means the same.
+ */
+const UNSENDABLE = /[\ud800-\udfff\ufffe\uffff]/g;
+
+/** JSON text of `value` whose every character SQS accepts. */
+function toWire(value: unknown): string {
+  return JSON.stringify(value).replace(UNSENDABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Deepest nesting of arrays and objects a message may hold: deeper values cannot be checked safely. */
+export const MAX_JSON_DEPTH = 256;
+
+/** True if `value` nests arrays/objects no deeper than MAX_JSON_DEPTH. */
+export function withinDepth(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (!withinDepth(child, depth + 1)) return false;
+  return true;
+}
+
 export function encodeJobMessage(run: string, task: string, jobs: Job[]): string {
-  return JSON.stringify({ v: CONTRACT_VERSION, run, task, jobs } satisfies JobMessage);
+  return toWire({ v: CONTRACT_VERSION, run, task, jobs } satisfies JobMessage);
 }
 
 export function encodeResultMessage(run: string, results: Result[]): string {
-  return JSON.stringify({ v: CONTRACT_VERSION, run, results } satisfies ResultMessage);
+  return toWire({ v: CONTRACT_VERSION, run, results } satisfies ResultMessage);
 }
 
 /** Bounds for packing entries into message bodies. */
@@ -133,13 +159,13 @@ function* pack(head: string, entries: Iterable<string>, limits: PackLimits, what
 /** Job message bodies for `jobs`, packed under `limits`. Throws OversizeError for a job that cannot fit alone. */
 export function packJobMessages(run: string, task: string, jobs: Iterable<Job>, limits: PackLimits): Generator<Packed> {
   const head = `{"v":${CONTRACT_VERSION},"run":${JSON.stringify(run)},"task":${JSON.stringify(task)},"jobs":[`;
-  return pack(head, map(jobs, (job) => JSON.stringify({ id: job.id, input: job.input })), limits, 'job');
+  return pack(head, map(jobs, (job) => toWire({ id: job.id, input: job.input })), limits, 'job');
 }
 
 /** Result message bodies for `results`, packed under `limits`. */
 export function packResultMessages(run: string, results: Iterable<Result>, limits: PackLimits): Generator<Packed> {
   const head = `{"v":${CONTRACT_VERSION},"run":${JSON.stringify(run)},"results":[`;
-  return pack(head, map(results, (result) => JSON.stringify(result)), limits, 'result');
+  return pack(head, map(results, (result) => toWire(result)), limits, 'result');
 }
 
 function* map<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U> {

@@ -2,8 +2,8 @@
  * Runs one message's jobs through a task, turning every outcome into a result: a job that
  * throws becomes `{ ok: false, error }`, never a retry of the whole message.
  */
-import type { Job, Json, Result } from './contract.js';
-import { errorInfo, UnknownTaskError } from './errors.js';
+import { MAX_JSON_DEPTH, withinDepth, type Job, type Json, type Result } from './contract.js';
+import { ContractError, errorInfo, UnknownTaskError } from './errors.js';
 import { findTask, taskNames } from './tasks/index.js';
 
 export type RunJobsOptions = {
@@ -48,11 +48,14 @@ function elapsed(since: number): number {
 /**
  * Tasks may return anything; the wire carries JSON. Plain values pass as they are (the common,
  * hot case); anything else is round-tripped so what the collector sees is what was sent.
- * `undefined` becomes null, as JSON.stringify does inside an array; a BigInt throws, failing the job.
+ * `undefined` becomes null, as JSON.stringify does inside an array; a BigInt, a cycle or nesting
+ * deeper than the contract allows throws, failing the job.
  */
 function toJson(value: unknown): Json {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  return JSON.parse(JSON.stringify(value)) as Json;
+  const json = JSON.parse(JSON.stringify(value)) as Json;
+  if (!withinDepth(json)) throw new ContractError(`the output nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return json;
 }

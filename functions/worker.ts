@@ -58,9 +58,11 @@ export function createHandler(options: WorkerOptions = {}): SqsHandler {
   if (!finishedQueueUrl) throw new ConfigError(`${FINISHED_QUEUE_URL_ENV} is not set: the worker does not know where to send results`);
   const dispatchedQueueUrl = options.dispatchedQueueUrl ?? process.env[DISPATCHED_QUEUE_URL_ENV];
   const sqs = options.sqs ?? new SQSClient({});
-  const processor = new BatchProcessor(EventType.SQS);
 
   return async (event, context) => {
+    // One processor per invocation: it keeps the batch's records and failures on itself, and
+    // the local poller runs several invocations of this handler at once.
+    const processor = new BatchProcessor(EventType.SQS);
     // One sender per queue per invocation: the records' messages share SendMessageBatch calls.
     const results = new BatchSender(sqs, finishedQueueUrl, { maxInFlight: SQS_LIMITS.batchEntries });
     const continuations = dispatchedQueueUrl ? new BatchSender(sqs, dispatchedQueueUrl) : undefined;

@@ -2,7 +2,7 @@
  * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
  */
 import { QUEUES, RUN_ATTRIBUTE } from '../../functions/constants.js';
-import { packJobMessages, type Json } from '../../functions/contract.js';
+import { MAX_JSON_DEPTH, packJobMessages, withinDepth, type Json } from '../../functions/contract.js';
 import { BatchSender } from '../../functions/batch-sender.js';
 import { ConfigError, UnknownTaskError } from '../../functions/errors.js';
 import { taskNames } from '../../functions/tasks/index.js';
@@ -51,6 +51,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   const run = options.run ?? newRunId();
   const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length);
 
+  const tooDeep = inputs.findIndex((input) => !withinDepth(input));
+  if (tooDeep >= 0) throw new ConfigError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);
   // Packed in full before the first send: an input too large for a message fails the run before anything is sent.
   const jobs = inputs.map((input, id) => ({ id, input }));
   const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BYTES, maxEntries: jobsPerMessage }));

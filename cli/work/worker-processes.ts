@@ -19,6 +19,8 @@ export type WorkerProcessesOptions = Omit<WorkerPoolOptions, 'target'> & {
   processes: number;
   /** Replace children that die unexpectedly. @default true */
   respawn?: boolean;
+  /** Extra environment for the children (e.g. NODE_OPTIONS preloading instrumentation). @default - none */
+  env?: NodeJS.ProcessEnv;
 };
 
 export interface WorkerProcessesEvents {
@@ -74,13 +76,13 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
   }
 
   #spawn(): Promise<void> {
-    const { target, processes: _processes, respawn: _respawn, ...workers } = this.#options;
+    const { target, processes: _processes, respawn: _respawn, env, ...workers } = this.#options;
     const config: WorkerProcessConfig = {
       target: { name: target.name, endpoint: target.endpoint, where: target.where, queues: target.queues },
       workers,
     };
     const { path, execArgv } = childModule();
-    const child = fork(path, [], { execArgv, env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [], { execArgv, env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#children.add(child);
     const pid = child.pid!;
     return new Promise<void>((resolve, reject) => {

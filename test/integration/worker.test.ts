@@ -95,6 +95,31 @@ describe.each(backendNames())('worker handler on %s', (backendName) => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
   });
 
+  it('keeps each invocation\'s failures its own when invocations overlap', async () => {
+    // Prepare: results of run r-doomed cannot be sent (as over a dropped connection).
+    const target = await backend.target();
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageBatchCommand' && JSON.stringify(args.input).includes('r-doomed')) {
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failDoomed' },
+    );
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ logLevel: 'SILENT' }) });
+    const doomed = sqsRecord(jobBody('r-doomed', 'sleep', jobs([10])));
+    const slow = sqsRecord(jobBody('r-ok', 'sleep', jobs([150])));
+    const quick = sqsRecord(jobBody('r-ok', 'square', jobs([3], 1)));
+    // Act: a second invocation starts while the first is still running.
+    const first = handler({ Records: [doomed, slow] }, context());
+    await new Promise((r) => setTimeout(r, 60));
+    const second = handler({ Records: [quick] }, context());
+    // Assess
+    expect(await first).toEqual({ batchItemFailures: [{ itemIdentifier: doomed.messageId }] });
+    expect(await second).toEqual({ batchItemFailures: [] });
+  });
+
   it('fails at start-up if the finished queue URL is not configured', () => {
     expect(() => createHandler({ finishedQueueUrl: '' })).toThrow(/FANOUT_FINISHED_QUEUE_URL is not set/);
   });
