@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONTRACT_VERSION,
+  MAX_JSON_DEPTH,
   encodeJobMessage,
   encodeResultMessage,
   packJobMessages,
@@ -96,5 +97,27 @@ describe('peekRunId', () => {
   it('gives up on bodies with no usable run', () => {
     expect(peekRunId('not json')).toBeUndefined();
     expect(peekRunId('{"run":"../../x"}')).toBeUndefined();
+  });
+});
+
+describe('what SQS can carry', () => {
+  it('escapes characters SQS refuses raw, and they read back the same', () => {
+    const input = 'a\uffff\ufffe😀\ud800z';
+    const body = encodeJobMessage('r', 'square', [{ id: 0, input }]);
+    expect(body).not.toMatch(/[\ud800-\udfff\ufffe\uffff]/);
+    expect(parseJobMessage(body).jobs[0]!.input).toBe(input);
+  });
+
+  it('keeps "__proto__" keys inside inputs as plain data', () => {
+    const parsed = parseJobMessage('{"v":1,"run":"r","task":"square","jobs":[{"id":0,"input":{"__proto__":{"polluted":true}}}]}');
+    const input = parsed.jobs[0]!.input as Record<string, unknown>;
+    expect(Object.keys(input)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it(`fails if a message nests deeper than ${MAX_JSON_DEPTH} levels, with a ContractError`, () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const body = `{"v":1,"run":"r","task":"square","jobs":[{"id":0,"input":${deep}}]}`;
+    expect(() => parseJobMessage(body)).toThrow(new ContractError(`job message nests deeper than ${MAX_JSON_DEPTH} levels`));
   });
 });
