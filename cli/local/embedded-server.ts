@@ -4,6 +4,7 @@
  * interface, which would expose the queues to the network.
  */
 import { buildApp } from 'fauxqs';
+import { ConfigError } from '../../functions/errors.js';
 import { LOCAL_REGION } from '../target/credentials.js';
 
 export type EmbeddedServer = {
@@ -19,7 +20,16 @@ export type EmbeddedServerOptions = {
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
   const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
-  const endpoint = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  let endpoint: string;
+  try {
+    endpoint = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`port ${options.port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
+    }
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   return {
     endpoint,

@@ -203,3 +203,17 @@ describe('targeting a deployed stack through its outputs', () => {
     }
   });
 });
+
+describe('fanout local on a busy port', () => {
+  it('fails in one line naming the port', async () => {
+    const server = await startEmbeddedServer();
+    try {
+      const port = new URL(server.endpoint).port;
+      const { code, stderr } = await runCli(['local', '--port', port], env());
+      expect(code).toBe(EXIT.usage);
+      expect(stderr).toBe(`fanout: port ${port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)\n`);
+    } finally {
+      await server.close();
+    }
+  });
+});
