@@ -11,7 +11,7 @@ import { writeManifest, type RunManifest } from '../manifest.js';
 import { newRunId } from '../run-id.js';
 import type { Target } from '../target/resolve-target.js';
 import { explainSqsError } from '../target/sqs-errors.js';
-import { autoJobsPerMessage } from './pack-size.js';
+import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
   target: Target;
@@ -21,7 +21,7 @@ export type DispatchOptions = {
   inputs: readonly Json[];
   /** @default - a new id */
   run?: string;
-  /** Jobs per message. @default - chosen from the job count (see pack-size.ts) */
+  /** Jobs per message. @default - chosen from the job count and the target (see pack-size.ts) */
   jobsPerMessage?: number;
   /**
    * Tasks the workers know. A task not listed is refused before anything is sent; pass
@@ -49,7 +49,8 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   if (known && !known.includes(task)) throw new UnknownTaskError(task, known);
   if (inputs.length === 0) throw new ConfigError('nothing to dispatch: no inputs');
   const run = options.run ?? newRunId();
-  const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length);
+  const parallelMessages = target.endpoint === undefined ? PACKING.parallelMessages : PACKING.localParallelMessages;
+  const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length, parallelMessages);
 
   const tooDeep = inputs.findIndex((input) => !withinDepth(input));
   if (tooDeep >= 0) throw new ConfigError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);

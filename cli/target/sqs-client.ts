@@ -4,7 +4,7 @@
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
 
@@ -20,11 +20,27 @@ export type SqsClientOptions = {
   counter?: RequestCounter;
 };
 
+/**
+ * SigV4 as the SDK names it, with a signer that leaves requests as they are: no SHA-256 of the
+ * body, no HMAC chain, no canonical headers (~0.2 ms of CPU a request). For local endpoints only
+ * (the embedded server, LocalStack), which accept any or no signature.
+ */
+const UNSIGNED: SQSClientConfig['httpAuthSchemes'] = [
+  {
+    schemeId: 'aws.auth#sigv4',
+    identityProvider: (config) => config.getIdentityProvider('aws.auth#sigv4'),
+    signer: { sign: async (request) => request },
+  },
+];
+
 export function createSqsClient(options: SqsClientOptions = {}): SQSClient {
   const maxSockets = options.maxSockets ?? 64;
   const local = options.endpoint !== undefined;
   const client = new SQSClient({
-    ...(local && { endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    // On loopback the MD5 checks of message bodies guard nothing (no network between the ends) and
+    // cost a hash of every body sent and received; against AWS they stay on. Nor does a local
+    // endpoint check signatures: its requests go unsigned.
+    ...(local && { endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, md5: false as const, httpAuthSchemes: UNSIGNED }),
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
