@@ -121,9 +121,10 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     const env = { FANOUT_HOME: home, ...queueEnv(target) };
     // Act: kill -9 the first collector once it has written something, then run another.
     const first = spawnCli(['collect', '--run', run, '--target', backend.endpoint, '--timeout', '30'], env);
+    const closed = once(first, 'close');
     await eventually(() => readFile(runResultsPath(run, home), 'utf8').then((t) => t.length > 0, () => false), 20_000, 20);
     first.kill('SIGKILL');
-    await once(first, 'close');
+    await closed;
     const report = await collect({ target, manifest: { run, jobs }, timeoutMs: 30_000, home });
     // Assess
     expect(report).toMatchObject({ done: 20, complete: true });
