@@ -1,0 +1,114 @@
+/**
+ * The benchmark's flags, parsed and checked in one place. Each message names the flag and the
+ * value given.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../functions/errors.js';
+import { taskNames } from '../functions/tasks/index.js';
+import { integerFlag, oneOf, secondsFlag } from '../cli/validation.js';
+
+export const BENCH_TARGETS = ['embedded', 'localstack'] as const;
+export type BenchTarget = (typeof BENCH_TARGETS)[number];
+
+export type BenchOptions = {
+  /** Jobs in the run. */
+  jobs: number;
+  /** A registered task. @default 'square' */
+  task: string;
+  /**
+   * The input every job gets. `square` always gets the job index (the README's example).
+   * @default 10 - e.g. `burn` spins 10 ms per job
+   */
+  input: number;
+  /** @default 'embedded' */
+  target: BenchTarget;
+  /** Worker processes; 0 = pollers in the benchmark's own process (as `npm start` runs them). @default 0 */
+  workers: number;
+  /** Pollers per process (the poller's `concurrency`). @default 2 (fanout's default) */
+  pollers: number;
+  /** Jobs per message. @default - dispatch's own choice (pack-size.ts) */
+  pack: number | undefined;
+  /** collect's long-poll receivers. @default - collect's default (4) */
+  receivers: number | undefined;
+  /** dispatch's SendMessageBatch calls in flight. @default - dispatch's default (8) */
+  sendConcurrency: number | undefined;
+  /** Give up collecting after this long, in seconds. @default 600 */
+  timeoutSeconds: number;
+  /** Write a CPU profile of the timed window (this process only) to this file. @default - none */
+  cpuProfile: string | undefined;
+  /** Print the JSON line only (no progress on stderr). @default false */
+  json: boolean;
+};
+
+export const USAGE = `usage: npm run bench -- --jobs N [--task square|burn|sleep] [--input MS] [--target embedded|localstack]
+                            [--workers K] [--pollers P] [--pack N] [--receivers R] [--send-concurrency C]
+                            [--timeout S] [--cpu-prof FILE] [--json]
+  --workers K   K worker processes (WorkerProcesses); 0 (default) = pollers in this process
+  --pollers P   pollers per process (default 2)
+  --pack N, --receivers R, --send-concurrency C: override dispatch's jobs per message, collect's
+                receivers and dispatch's SendMessageBatch calls in flight (default: theirs)
+  --input MS    the constant input of a non-square task (default 10: burn spins 10 ms per job)
+  --cpu-prof F  write a CPU profile of the timed window (this process only) to F
+  --target localstack needs LOCALSTACK_ENDPOINT (e.g. from \`bash scripts/localstack.sh start\`)
+The last stdout line is one JSON object.`;
+
+export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        jobs: { type: 'string' },
+        task: { type: 'string', default: 'square' },
+        input: { type: 'string', default: '10' },
+        target: { type: 'string', default: 'embedded' },
+        workers: { type: 'string', default: '0' },
+        pollers: { type: 'string', default: '2' },
+        pack: { type: 'string' },
+        receivers: { type: 'string' },
+        'send-concurrency': { type: 'string' },
+        timeout: { type: 'string', default: '600' },
+        json: { type: 'boolean', default: false },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  if (values.jobs === undefined) throw new ConfigError(`--jobs is required\n${USAGE}`);
+  const task = oneOf('--task', taskNames())(values.task);
+  return {
+    jobs: integerFlag('--jobs', 1, 10_000_000)(values.jobs),
+    task,
+    input: millisecondsFlag('--input', values.input),
+    target: oneOf('--target', BENCH_TARGETS)(values.target),
+    workers: integerFlag('--workers', 0, 64)(values.workers),
+    pollers: integerFlag('--pollers', 1, 64)(values.pollers),
+    pack: values.pack === undefined ? undefined : integerFlag('--pack', 1, 100_000)(values.pack),
+    receivers: values.receivers === undefined ? undefined : integerFlag('--receivers', 1, 64)(values.receivers),
+    sendConcurrency: values['send-concurrency'] === undefined ? undefined : integerFlag('--send-concurrency', 1, 64)(values['send-concurrency']),
+    timeoutSeconds: secondsFlag('--timeout', 1)(values.timeout),
+    cpuProfile: values['cpu-prof'],
+    json: values.json,
+  };
+}
+
+function millisecondsFlag(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 60_000) {
+    throw new ConfigError(`${flag} must be a number of milliseconds from 0 to 60000 (given ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
+/** Job i's input: the index for `square`, the constant `--input` for every other task. */
+export function jobInputs(options: Pick<BenchOptions, 'jobs' | 'task' | 'input'>): number[] {
+  return options.task === 'square'
+    ? Array.from({ length: options.jobs }, (_, i) => i)
+    : new Array<number>(options.jobs).fill(options.input);
+}

@@ -1,0 +1,149 @@
+/**
+ * The fan-out benchmark: `npm run bench -- --jobs N [--task square|burn] [--target embedded|localstack]
+ * [--workers K] --json`.
+ *
+ * Sets up fresh queues and starts the workers first (not timed), then times dispatch and collect
+ * of one run back to back, as `fanout run` does: `total_s` runs from dispatch's start to
+ * collect's end; `cpu_s` is the CPU time this process and the worker processes spent in it.
+ * SQS requests are counted by operation: the dispatcher's and the collector's in that window,
+ * the workers' from their start (one GetQueueAttributes per process, and the long polls already
+ * waiting when dispatch begins) to collect's end; queue set-up is not counted. The last stdout
+ * line is one JSON object; with `--json` nothing else is printed, otherwise a summary goes to
+ * stderr.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect } from '../cli/collect/collect.js';
+import { dispatch } from '../cli/dispatch/dispatch.js';
+import { MasterEmitter } from '../cli/events.js';
+import type { RequestCounter } from '../cli/target/sqs-client.js';
+import { FanoutError } from '../functions/errors.js';
+import { startProfiling } from './profiler.js';
+import { openBenchTarget } from './bench-target.js';
+import { startBenchWorkers } from './bench-workers.js';
+import { jobInputs, parseBenchArgs, USAGE, type BenchOptions } from './options.js';
+import { formatSummary, type BenchResult } from './result.js';
+
+async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
+  const inputs = jobInputs(options);
+  const home = await mkdtemp(join(tmpdir(), 'fanout-bench-'));
+  const queues = await openBenchTarget(options.target);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (warnings.length < 5) log(`warning: ${message}`);
+    warnings.push(message);
+  };
+  try {
+    const workers = await startBenchWorkers({ target: queues.target, processes: options.workers, pollers: options.pollers, onError: warn });
+    try {
+      log(`${options.jobs} ${options.task} job(s) on ${options.target}, ${workers.description}`);
+      const events = new MasterEmitter();
+      events.on('warning', ({ message }) => warn(message));
+
+      const workersBefore = await workers.snapshot();
+      const stopProfiling = options.cpuProfile ? await startProfiling(options.cpuProfile) : undefined;
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      const dispatched = await dispatch({ target: queues.target, task: options.task, inputs, jobsPerMessage: options.pack, concurrency: options.sendConcurrency, home });
+      const dispatchedAt = performance.now();
+      const dispatchRequests = new Map(queues.requests);
+      const collected = await collect({
+        target: queues.target,
+        manifest: { run: dispatched.run, jobs: dispatched.jobs },
+        timeoutMs: options.timeoutSeconds * 1000,
+        receivers: options.receivers,
+        events,
+        home,
+      });
+      const finished = performance.now();
+      const cpu = process.cpuUsage(cpuBefore);
+      await stopProfiling?.();
+
+      const workerSnapshot = await workers.snapshot();
+      const cpuUs = cpu.user + cpu.system + workerSnapshot.processCpuUs - workersBefore.processCpuUs;
+      const collectRequests = subtract(queues.requests, dispatchRequests);
+      const parentRssKb = process.resourceUsage().maxRSS;
+      const totalS = (finished - started) / 1000;
+      const requests = sum(dispatchRequests, workerSnapshot.requests, collectRequests);
+      const requestCount = [...requests.values()].reduce((a, b) => a + b, 0);
+      return {
+        jobs: options.jobs,
+        task: options.task,
+        target: options.target,
+        dispatch_s: round((dispatchedAt - started) / 1000),
+        collect_s: round((finished - dispatchedAt) / 1000),
+        total_s: round(totalS),
+        jobs_per_s: Math.round(options.jobs / totalS),
+        requests: sorted(requests),
+        requests_per_1k_jobs: round((requestCount / options.jobs) * 1000, 1),
+        peak_rss_mb: round((parentRssKb + workerSnapshot.processRssKb.reduce((a, b) => a + b, 0)) / 1024, 1),
+        // Beyond the issue's keys: enough to read a run without its command line.
+        requests_total: requestCount,
+        cpu_s: round(cpuUs / 1e6),
+        requests_by_role: { dispatch: sorted(dispatchRequests), workers: sorted(workerSnapshot.requests), collect: sorted(collectRequests) },
+        peak_rss_parent_mb: round(parentRssKb / 1024, 1),
+        peak_rss_workers_mb: workerSnapshot.processRssKb.map((kb) => round(kb / 1024, 1)),
+        workers: options.workers,
+        pollers: options.pollers,
+        receivers: options.receivers ?? null,
+        messages: dispatched.messages,
+        jobs_per_message: dispatched.jobsPerMessage,
+        complete: collected.complete && collected.ok === options.jobs,
+        ok: collected.ok,
+        failed: collected.failed,
+        duplicates: collected.duplicates,
+        warnings: warnings.length,
+        node: process.version,
+      };
+    } finally {
+      await workers.stop();
+    }
+  } finally {
+    await queues.close();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+function subtract(after: RequestCounter, before: RequestCounter): RequestCounter {
+  const out: RequestCounter = new Map();
+  for (const [operation, n] of after) if (n - (before.get(operation) ?? 0) > 0) out.set(operation, n - (before.get(operation) ?? 0));
+  return out;
+}
+
+function sum(...counters: RequestCounter[]): RequestCounter {
+  const out: RequestCounter = new Map();
+  for (const counter of counters) for (const [operation, n] of counter) out.set(operation, (out.get(operation) ?? 0) + n);
+  return out;
+}
+
+function sorted(counter: RequestCounter): Record<string, number> {
+  return Object.fromEntries([...counter].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = options.json ? () => {} : (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const result = await runBench(options, log);
+  if (!options.json) process.stderr.write(formatSummary(result));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return result.complete ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof FanoutError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench: ${message}\n`);
+    process.exit(error instanceof FanoutError ? 2 : 1);
+  },
+);
