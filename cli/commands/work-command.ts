@@ -46,7 +46,12 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);
   }
   note('Ctrl-C to drain and stop; twice to stop at once');
-  const stats = setInterval(() => note(`handled ${records} message(s), ${failed} left for redelivery`), 10_000);
+  let reported = -1;
+  const stats = setInterval(() => {
+    if (records === reported) return;
+    reported = records;
+    note(`handled ${records} message(s), ${failed} left for redelivery`);
+  }, 10_000);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
