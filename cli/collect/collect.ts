@@ -6,12 +6,7 @@
  * so nothing is doubled. Other runs' messages are released at once for their own collector.
  * Returns as soon as every job has a result, or at the timeout with the ids still missing.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../functions/constants.js';
 import { parseResultMessage, type Result } from '../../functions/contract.js';
 import { errorInfo } from '../../functions/errors.js';
@@ -21,7 +16,7 @@ import type { RunManifest } from '../manifest.js';
 import { runResultsPath } from '../paths.js';
 import type { Target } from '../target/resolve-target.js';
 import { explainSqsError, isConnectionError } from '../target/sqs-errors.js';
-import { chunk } from '../util/chunk.js';
+import { changeVisibility, deleteMessages } from '../util/message-batches.js';
 import { ResultsFile } from './results-file.js';
 import { SeenJobs } from './seen-jobs.js';
 
@@ -121,31 +116,20 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
     }
     await file.append(fresh);
     for (const result of fresh) events?.emit('result', { run, result });
-    await Promise.all([deleteMessages(mine), release(others)]);
+    await Promise.all([deleteMine(mine), release(others)]);
     if (seen.complete) stop();
   };
 
-  const deleteMessages = async (messages: Message[]) => {
-    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
-      await sqs
-        .send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
-        .catch((error: unknown) => events?.emit('warning', { message: `delete failed (the results are written; duplicates will be dropped): ${errorInfo(error).message}` }));
-    }
-  };
+  const deleteMine = (messages: Message[]) =>
+    deleteMessages(sqs, queueUrl, messages).catch((error: unknown) =>
+      events?.emit('warning', { message: `delete failed (the results are written; duplicates will be dropped): ${errorInfo(error).message}` }),
+    );
 
   /** Another run's results: visible again at once, for the collector that wants them. */
-  const release = async (messages: Message[]) => {
-    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
-      await sqs
-        .send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
-          }),
-        )
-        .catch((error: unknown) => events?.emit('warning', { message: `could not release another run's results: ${errorInfo(error).message}` }));
-    }
-  };
+  const release = (messages: Message[]) =>
+    changeVisibility(sqs, queueUrl, messages, 0).catch((error: unknown) =>
+      events?.emit('warning', { message: `could not release another run's results: ${errorInfo(error).message}` }),
+    );
 
   /** One receive; undefined once collecting is over or the target is unusable. */
   const receiveOnce = async (waitTimeSeconds: number): Promise<Message[] | undefined> => {

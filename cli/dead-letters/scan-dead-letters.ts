@@ -3,11 +3,11 @@
  * while the scan runs, so none is counted twice), then made visible again — or handed to
  * `take`, which may move it elsewhere and delete it.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { SQS_LIMITS } from '../../functions/constants.js';
 import { parseJobMessage, peekRunId, type JobMessage } from '../../functions/contract.js';
 import type { Target } from '../target/resolve-target.js';
-import { chunk } from '../util/chunk.js';
+import { changeVisibility, deleteMessages } from '../util/message-batches.js';
 
 export type DeadLetter = {
   message: Message;
@@ -56,17 +56,9 @@ export async function scanDeadLetters(target: Target, options: ScanOptions = {})
       }
     }
   } finally {
-    for (const entries of chunk(remove, SQS_LIMITS.batchEntries)) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-    }
-    for (const entries of chunk(leave, SQS_LIMITS.batchEntries)) {
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: url,
-          Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
-        }),
-      );
-    }
+    // Both, whatever happens to either: what was taken goes, what was left is visible again.
+    const [deleted, released] = await Promise.allSettled([deleteMessages(sqs, url, remove), changeVisibility(sqs, url, leave, 0)]);
+    for (const outcome of [deleted, released]) if (outcome.status === 'rejected') throw outcome.reason;
   }
   return seen;
 }

@@ -15,18 +15,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/constants.js';
 import { errorInfo } from '../../functions/errors.js';
-import { chunk } from '../util/chunk.js';
+import { changeVisibility, deleteMessages } from '../util/message-batches.js';
 import { lambdaContext, regionOfArn, toSqsEvent } from './sqs-event.js';
 
 export type EventSourcePollerOptions = {
@@ -176,20 +169,8 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
   }
 
   async #delete(messages: Message[]): Promise<void> {
-    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
-      try {
-        const response = await this.#options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.#options.queueUrl,
-            Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-        // A failed delete means the message comes back and is processed again: the collector drops the duplicate.
-        if (response.Failed?.length) this.emit('error', new Error(`could not delete ${response.Failed.length} processed message(s): ${response.Failed[0]!.Message}`));
-      } catch (error) {
-        this.emit('error', asError(error));
-      }
-    }
+    // A failed delete means the message comes back and is processed again: the collector drops the duplicate.
+    await deleteMessages(this.#options.sqs, this.#options.queueUrl, messages).catch((error: unknown) => this.emit('error', asError(error)));
   }
 
   /** Keeps the batch invisible while the handler runs, renewing at a third of the timeout. */
@@ -202,16 +183,7 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
   }
 
   async #changeVisibility(messages: Message[], seconds: number): Promise<void> {
-    for (const entries of chunk(messages, SQS_LIMITS.batchEntries)) {
-      await this.#options.sqs
-        .send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: this.#options.queueUrl,
-            Entries: entries.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: seconds })),
-          }),
-        )
-        .catch((error: unknown) => this.emit('error', asError(error)));
-    }
+    await changeVisibility(this.#options.sqs, this.#options.queueUrl, messages, seconds).catch((error: unknown) => this.emit('error', asError(error)));
   }
 
   async #queueVisibility(): Promise<number> {
