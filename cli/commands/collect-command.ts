@@ -2,23 +2,18 @@ import type { Result } from '../../functions/contract.js';
 import { collect, type CollectReport } from '../collect/collect.js';
 import { MasterEmitter } from '../events.js';
 import { readManifest, type RunManifest } from '../manifest.js';
-import { outputMode, showProgress } from '../output/reporter.js';
-import { exitCodeOf, printSummary } from '../output/summary.js';
 import { getMapping } from '../operations/event-source-mapping.js';
-import { note } from '../output/reporter.js';
+import { note, outputMode, showProgress } from '../output/reporter.js';
+import { exitCodeOf, printSummary } from '../output/summary.js';
 import { resolveTarget, type Target } from '../target/resolve-target.js';
-import type { TargetFlags } from './target-flags.js';
+import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
 export type CollectFlags = TargetFlags & { run?: string; timeout: number; json?: boolean; out?: string };
 
 export async function collectCommand(flags: CollectFlags): Promise<number> {
   const manifest = await readManifest(flags.run);
   // The run's own target unless told otherwise: its results are where its jobs went.
-  const target = await resolveTarget({
-    ...flags,
-    target: flags.target || process.env.FANOUT_TARGET || manifest.target,
-    stack: flags.stack || manifest.stack,
-  });
+  const target = await resolveTarget(runTargetOptions(flags, manifest));
   await warnIfPaused(target);
   const report = await collectWithOutput(target, manifest, flags);
   target.sqs.destroy();

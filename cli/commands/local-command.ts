@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { note } from '../output/reporter.js';
 import { localStatePath } from '../paths.js';
+import { nextStopSignal } from '../util/signals.js';
 import type { LocalState } from '../target/resolve-target.js';
 
 export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
@@ -33,14 +34,14 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
   note('  Ctrl-C to stop');
+  let reported = 0;
   const stats = setInterval(() => {
-    if (records > 0) note(`handled ${records} message(s) in ${invocations} invocation(s)`);
+    if (records === reported) return;
+    reported = records;
+    note(`handled ${records} message(s) in ${invocations} invocation(s)`);
   }, 10_000);
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await nextStopSignal();
   clearInterval(stats);
   note('stopping…');
   await rm(statePath, { force: true });

@@ -3,7 +3,7 @@ import { redrive } from '../dead-letters/redrive.js';
 import { readManifest } from '../manifest.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { resolveTarget } from '../target/resolve-target.js';
-import type { TargetFlags } from './target-flags.js';
+import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
 export type RedriveFlags = TargetFlags & { run?: string; all?: boolean; json?: boolean };
 
@@ -11,7 +11,7 @@ export type RedriveFlags = TargetFlags & { run?: string; all?: boolean; json?: b
 export async function redriveCommand(flags: RedriveFlags): Promise<number> {
   if (flags.all && flags.run) throw new ConfigError('--run and --all exclude each other: give one');
   const manifest = flags.all ? undefined : await readManifest(flags.run);
-  const target = await resolveTarget({ ...flags, target: flags.target || process.env.FANOUT_TARGET || manifest?.target, stack: flags.stack || manifest?.stack });
+  const target = await resolveTarget(runTargetOptions(flags, manifest));
   const report = await redrive({ target, run: manifest?.run });
   target.sqs.destroy();
   if (flags.json) jsonLine('redriven', { run: manifest?.run ?? null, ...report });

@@ -2,6 +2,7 @@
  * `fanout run`: dispatch then collect in one go. With `--local`, on a fresh embedded runtime with
  * local workers: the original framework's demo, printing "Dispatch job i" and "Finished job i".
  */
+import { ConfigError } from '../../functions/errors.js';
 import { dispatch } from '../dispatch/dispatch.js';
 import { MasterEmitter } from '../events.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/local-runtime.js';
@@ -11,7 +12,6 @@ import { resolveTarget, type Target } from '../target/resolve-target.js';
 import { collectWithOutput } from './collect-command.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
 import type { TargetFlags } from './target-flags.js';
-import { ConfigError } from '../../functions/errors.js';
 
 export type RunFlags = InputsFlags & TargetFlags & {
   local?: boolean;

@@ -7,3 +7,11 @@ export type TargetFlags = {
   /** A `cdk deploy --outputs-file` file. */
   outputsFile?: string;
 };
+
+/**
+ * The target options for a command about a dispatched run: the flags, else FANOUT_TARGET, else
+ * where the run's manifest says its jobs went (and through which stack).
+ */
+export function runTargetOptions<F extends TargetFlags>(flags: F, manifest: { target: string; stack?: string } | undefined): F {
+  return { ...flags, target: flags.target || process.env.FANOUT_TARGET || manifest?.target, stack: flags.stack || manifest?.stack };
+}

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../target/resolve-target.js';
 import { startWorkers } from '../work/start-workers.js';
+import { nextStopSignal } from '../util/signals.js';
 import { WorkerProcesses } from '../work/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
 
@@ -53,16 +54,10 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     note(`handled ${records} message(s), ${failed} left for redelivery`);
   }, 10_000);
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await nextStopSignal();
   clearInterval(stats);
   note('draining: finishing running batches (Ctrl-C again to stop now)…');
-  const force = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  }).then(() => stop(true));
+  const force = nextStopSignal().then(() => stop(true));
   await Promise.race([stop(false), force]);
   target.sqs.destroy();
   note(`stopped after ${records} message(s)`);
