@@ -46,6 +46,12 @@ export const QUEUES = {
   messageBytes: SQS_LIMITS.maxMessageBytes,
 } as const;
 
+/**
+ * Largest message body fanout writes: the queues' limit less room for the run attribute and
+ * SQS's own accounting of attributes.
+ */
+export const MESSAGE_BODY_BYTES = QUEUES.messageBytes - 1024;
+
 /** The environment variable that tells the worker where to send results. */
 export const FINISHED_QUEUE_URL_ENV = 'FANOUT_FINISHED_QUEUE_URL';
 

@@ -95,13 +95,11 @@ export function peekRunId(body: string): string | undefined {
  */
 const UNSENDABLE = /[\ud800-\udfff\ufffe\uffff]/g;
 
-const HAS_UNSENDABLE = /[\ud800-\udfff\ufffe\uffff]/;
-
 /** JSON text of `value` whose every character SQS accepts. */
 function toWire(value: unknown): string {
   const json = JSON.stringify(value);
   // Testing first keeps the common case (nothing to escape) from building a new string.
-  return HAS_UNSENDABLE.test(json) ? json.replace(UNSENDABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+  return json.search(UNSENDABLE) >= 0 ? json.replace(UNSENDABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /** Deepest nesting of arrays and objects a message may hold: deeper values cannot be checked safely. */

@@ -19,7 +19,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchSender } from './batch-sender.js';
-import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES, RUN_ATTRIBUTE, SQS_LIMITS } from './constants.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, RUN_ATTRIBUTE, SQS_LIMITS } from './constants.js';
 import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, type Result } from './contract.js';
 import { ConfigError, errorInfo, OversizeError, SendError } from './errors.js';
 import { runJobs } from './run-jobs.js';
@@ -37,8 +37,7 @@ export type WorkerOptions = {
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** Room left in each message for its attribute and SQS's own accounting. */
-const MESSAGE_LIMITS = { maxBytes: QUEUES.messageBytes - 1024, maxEntries: Number.MAX_SAFE_INTEGER };
+const MESSAGE_LIMITS = { maxBytes: MESSAGE_BODY_BYTES, maxEntries: Number.MAX_SAFE_INTEGER };
 
 /**
  * Time kept back at the end of an invocation to send results and continuations: 15% of the

@@ -1,7 +1,7 @@
 /**
  * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
  */
-import { QUEUES, RUN_ATTRIBUTE } from '../../functions/constants.js';
+import { MESSAGE_BODY_BYTES, RUN_ATTRIBUTE } from '../../functions/constants.js';
 import { MAX_JSON_DEPTH, packJobMessages, withinDepth, type Json } from '../../functions/contract.js';
 import { BatchSender } from '../../functions/batch-sender.js';
 import { ConfigError, UnknownTaskError } from '../../functions/errors.js';
@@ -40,9 +40,6 @@ export type DispatchOptions = {
 
 export type DispatchReport = { run: string; jobs: number; messages: number; jobsPerMessage: number; manifestPath: string };
 
-/** Room in each message for the run attribute and SQS's own accounting. */
-const MESSAGE_BYTES = QUEUES.messageBytes - 1024;
-
 export async function dispatch(options: DispatchOptions): Promise<DispatchReport> {
   const { target, task, inputs } = options;
   const known = 'knownTasks' in options ? options.knownTasks : taskNames();
@@ -56,7 +53,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   if (tooDeep >= 0) throw new ConfigError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);
   // Packed in full before the first send: an input too large for a message fails the run before anything is sent.
   const jobs = inputs.map((input, id) => ({ id, input }));
-  const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BYTES, maxEntries: jobsPerMessage }));
+  const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BODY_BYTES, maxEntries: jobsPerMessage }));
 
   const manifest: RunManifest = {
     version: 1,
