@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
-import { ConfigError } from '../functions/errors.js';
+import { ConfigError } from '../functions/wire/errors.js';
 import { startEmbeddedServer } from '../cli/local/embedded-server.js';
-import { createQueues } from '../cli/target/queues.js';
-import type { Target } from '../cli/target/resolve-target.js';
-import { countRequests, createSqsClient, type RequestCounter } from '../cli/target/sqs-client.js';
+import { createQueues } from '../cli/endpoint/queues.js';
+import type { Target } from '../cli/endpoint/resolve-target.js';
+import { countRequests, createSqsClient, type RequestCounter } from '../cli/endpoint/sqs-client.js';
 import type { BenchTarget } from './options.js';
 
 export type BenchQueues = {

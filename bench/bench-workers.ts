@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Target } from '../cli/target/resolve-target.js';
-import { createSqsClient, type RequestCounter } from '../cli/target/sqs-client.js';
-import { startWorkers } from '../cli/work/start-workers.js';
-import { WorkerProcesses } from '../cli/work/worker-processes.js';
+import type { Target } from '../cli/endpoint/resolve-target.js';
+import { createSqsClient, type RequestCounter } from '../cli/endpoint/sqs-client.js';
+import { startWorkers } from '../cli/workers/start-workers.js';
+import { WorkerProcesses } from '../cli/workers/worker-processes.js';
 
 export type WorkerSnapshot = {
   /** Requests by operation, every worker together, since the workers started. */

@@ -3,9 +3,9 @@
  * value given.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../functions/errors.js';
+import { ConfigError } from '../functions/wire/errors.js';
 import { taskNames } from '../functions/tasks/index.js';
-import { integerFlag, oneOf, secondsFlag } from '../cli/validation.js';
+import { integerFlag, oneOf, secondsFlag } from '../cli/commands/validation.js';
 
 export const BENCH_TARGETS = ['embedded', 'localstack'] as const;
 export type BenchTarget = (typeof BENCH_TARGETS)[number];

@@ -14,11 +14,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect } from '../cli/collect/collect.js';
-import { dispatch } from '../cli/dispatch/dispatch.js';
-import { MasterEmitter } from '../cli/events.js';
-import type { RequestCounter } from '../cli/target/sqs-client.js';
-import { FanoutError } from '../functions/errors.js';
+import { collect } from '../cli/master/collect/collect.js';
+import { dispatch } from '../cli/master/dispatch/dispatch.js';
+import { MasterEmitter } from '../cli/master/events.js';
+import type { RequestCounter } from '../cli/endpoint/sqs-client.js';
+import { FanoutError } from '../functions/wire/errors.js';
 import { startProfiling } from './profiler.js';
 import { openBenchTarget } from './bench-target.js';
 import { startBenchWorkers } from './bench-workers.js';

@@ -8,7 +8,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { addNagChecks } from './nag.js';
-import { DEFAULT_STACK_NAME } from './outputs.js';
+import { DEFAULT_STACK_NAME } from '../functions/wire/stack-outputs.js';
 import { FanoutStack } from './stack.js';
 
 const app = new App();

@@ -22,7 +22,7 @@ import {
   FINISHED_QUEUE_URL_ENV,
   QUEUES,
   WORKER_TIMEOUT_SECONDS,
-} from '../functions/constants.js';
+} from '../functions/wire/constants.js';
 import {
   validateBatchSize,
   validateLogLevel,

@@ -4,7 +4,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Fanout, type FanoutProps } from './fanout.js';
-import { STACK_OUTPUTS } from './outputs.js';
+import { STACK_OUTPUTS } from '../functions/wire/stack-outputs.js';
 
 /** Properties of a `FanoutStack`: the stack's own plus those of its `Fanout`. */
 export interface FanoutStackProps extends StackProps {

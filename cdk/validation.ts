@@ -5,7 +5,7 @@
  * value has to be known at synth time to derive another one.
  */
 import { Duration, Token } from 'aws-cdk-lib';
-import { QUEUES } from '../functions/constants.js';
+import { QUEUES } from '../functions/wire/constants.js';
 import { FanoutPropsError } from './errors.js';
 
 /** SQS allows queue names of at most 80 characters: alphanumerics, hyphens and underscores. */

@@ -3,7 +3,7 @@
  * library API (dispatch, collect, startLocalRuntime). No logic lives here.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { FanoutError } from '../functions/errors.js';
+import { FanoutError } from '../functions/wire/errors.js';
 import { taskNames } from '../functions/tasks/index.js';
 import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
@@ -12,8 +12,8 @@ import { pauseCommand, statusCommand } from './commands/operations-command.js';
 import { redriveCommand } from './commands/redrive-command.js';
 import { runCommand } from './commands/run-command.js';
 import { workCommand } from './commands/work-command.js';
-import { EXIT } from './exit-codes.js';
-import { integerFlag, oneOf, secondsFlag } from './validation.js';
+import { EXIT } from './output/exit-codes.js';
+import { integerFlag, oneOf, secondsFlag } from './commands/validation.js';
 
 const targetOption = () =>
   new Option('--target <target>', 'where the queues are: local (the runtime of `fanout local`), aws, or an SQS endpoint URL (default: $FANOUT_TARGET, else local)');

@@ -2,8 +2,8 @@
  * Runs one message's jobs through a task, turning every outcome into a result: a job that
  * throws becomes `{ ok: false, error }`, never a retry of the whole message.
  */
-import { MAX_JSON_DEPTH, withinDepth, type Job, type Json, type Result } from './contract.js';
-import { ContractError, errorInfo, UnknownTaskError } from './errors.js';
+import { MAX_JSON_DEPTH, withinDepth, type Job, type Json, type Result } from './wire/contract.js';
+import { ContractError, errorInfo, UnknownTaskError } from './wire/errors.js';
 import { findTask, taskNames } from './tasks/index.js';
 
 export type RunJobsOptions = {

@@ -18,10 +18,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BatchSender } from './batch-sender.js';
-import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, RUN_ATTRIBUTE, SQS_LIMITS } from './constants.js';
-import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, type Result } from './contract.js';
-import { ConfigError, errorInfo, OversizeError, SendError } from './errors.js';
+import { BatchSender } from './wire/batch-sender.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, RUN_ATTRIBUTE, SQS_LIMITS } from './wire/constants.js';
+import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, type Result } from './wire/contract.js';
+import { ConfigError, errorInfo, OversizeError, SendError } from './wire/errors.js';
 import { runJobs } from './run-jobs.js';
 
 export type WorkerOptions = {

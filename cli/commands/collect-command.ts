@@ -1,11 +1,11 @@
-import type { Result } from '../../functions/contract.js';
-import { collect, type CollectReport } from '../collect/collect.js';
-import { MasterEmitter } from '../events.js';
-import { readManifest, type RunManifest } from '../manifest.js';
-import { getMapping } from '../operations/event-source-mapping.js';
+import type { Result } from '../../functions/wire/contract.js';
+import { collect, type CollectReport } from '../master/collect/collect.js';
+import { MasterEmitter } from '../master/events.js';
+import { readManifest, type RunManifest } from '../master/manifest.js';
+import { getMapping } from '../master/operations/event-source-mapping.js';
 import { note, outputMode, showProgress } from '../output/reporter.js';
 import { exitCodeOf, printSummary } from '../output/summary.js';
-import { resolveTarget, type Target } from '../target/resolve-target.js';
+import { resolveTarget, type Target } from '../endpoint/resolve-target.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
 export type CollectFlags = TargetFlags & { run?: string; timeout: number; json?: boolean; out?: string };

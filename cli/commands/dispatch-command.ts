@@ -1,7 +1,7 @@
-import { dispatch } from '../dispatch/dispatch.js';
-import { MasterEmitter } from '../events.js';
+import { dispatch } from '../master/dispatch/dispatch.js';
+import { MasterEmitter } from '../master/events.js';
 import { jsonLine, note } from '../output/reporter.js';
-import { resolveTarget } from '../target/resolve-target.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
 import type { TargetFlags } from './target-flags.js';
 

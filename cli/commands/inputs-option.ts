@@ -1,7 +1,7 @@
 /** `--count N` or `--inputs FILE`: the jobs a command dispatches. */
-import type { Json } from '../../functions/contract.js';
-import { ConfigError } from '../../functions/errors.js';
-import { countInputs, readInputsFile } from '../dispatch/inputs.js';
+import type { Json } from '../../functions/wire/contract.js';
+import { ConfigError } from '../../functions/wire/errors.js';
+import { countInputs, readInputsFile } from '../master/dispatch/inputs.js';
 
 export type InputsFlags = { count?: number; inputs?: string };
 

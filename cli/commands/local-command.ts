@@ -3,13 +3,10 @@
  * master in its own terminal. Its endpoint is recorded so `fanout dispatch` / `collect` in other
  * terminals find it (`--target local`, the default).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { note } from '../output/reporter.js';
-import { localStatePath } from '../paths.js';
-import { nextStopSignal } from '../util/signals.js';
-import type { LocalState } from '../target/resolve-target.js';
+import { nextStopSignal } from './signals.js';
+import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
 
 export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
 
@@ -18,10 +15,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
     port: flags.port,
     workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel } : false,
   });
-  const statePath = localStatePath();
-  const state: LocalState = { endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() };
-  await mkdir(dirname(statePath), { recursive: true });
-  await writeFile(statePath, `${JSON.stringify(state)}\n`);
+  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() });
 
   let invocations = 0;
   let records = 0;
@@ -44,7 +38,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   await nextStopSignal();
   clearInterval(stats);
   note('stopping…');
-  await rm(statePath, { force: true });
+  await removeLocalState();
   await runtime.stop();
   return 0;
 }

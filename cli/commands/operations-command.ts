@@ -1,9 +1,9 @@
 /** `fanout status`, `fanout pause`, `fanout resume`: watching and steering a deployed fan-out. */
-import { errorInfo } from '../../functions/errors.js';
-import { getMapping, setMappingEnabled, type MappingState } from '../operations/event-source-mapping.js';
-import { queueDepths } from '../operations/queue-depths.js';
+import { errorInfo } from '../../functions/wire/errors.js';
+import { getMapping, setMappingEnabled, type MappingState } from '../master/operations/event-source-mapping.js';
+import { queueDepths } from '../master/operations/queue-depths.js';
 import { jsonLine, note } from '../output/reporter.js';
-import { resolveTarget } from '../target/resolve-target.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { TargetFlags } from './target-flags.js';
 
 export async function statusCommand(flags: TargetFlags & { json?: boolean }): Promise<number> {

@@ -1,8 +1,8 @@
-import { ConfigError } from '../../functions/errors.js';
-import { redrive } from '../dead-letters/redrive.js';
-import { readManifest } from '../manifest.js';
+import { ConfigError } from '../../functions/wire/errors.js';
+import { redrive } from '../master/dead-letters/redrive.js';
+import { readManifest } from '../master/manifest.js';
 import { jsonLine, note } from '../output/reporter.js';
-import { resolveTarget } from '../target/resolve-target.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
 export type RedriveFlags = TargetFlags & { run?: string; all?: boolean; json?: boolean };

@@ -2,13 +2,13 @@
  * `fanout run`: dispatch then collect in one go. With `--local`, on a fresh embedded runtime with
  * local workers: the original framework's demo, printing "Dispatch job i" and "Finished job i".
  */
-import { ConfigError } from '../../functions/errors.js';
-import { dispatch } from '../dispatch/dispatch.js';
-import { MasterEmitter } from '../events.js';
+import { ConfigError } from '../../functions/wire/errors.js';
+import { dispatch } from '../master/dispatch/dispatch.js';
+import { MasterEmitter } from '../master/events.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/local-runtime.js';
 import { jsonLine, note, outputMode } from '../output/reporter.js';
 import { exitCodeOf } from '../output/summary.js';
-import { resolveTarget, type Target } from '../target/resolve-target.js';
+import { resolveTarget, type Target } from '../endpoint/resolve-target.js';
 import { collectWithOutput } from './collect-command.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
 import type { TargetFlags } from './target-flags.js';

@@ -4,10 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { note } from '../output/reporter.js';
-import { resolveTarget } from '../target/resolve-target.js';
-import { startWorkers } from '../work/start-workers.js';
-import { nextStopSignal } from '../util/signals.js';
-import { WorkerProcesses } from '../work/worker-processes.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
+import { startWorkers } from '../workers/start-workers.js';
+import { nextStopSignal } from './signals.js';
+import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
 
 export type WorkFlags = TargetFlags & {

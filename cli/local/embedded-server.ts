@@ -4,8 +4,8 @@
  * interface, which would expose the queues to the network.
  */
 import { buildApp } from 'fauxqs';
-import { ConfigError } from '../../functions/errors.js';
-import { LOCAL_REGION } from '../target/credentials.js';
+import { ConfigError } from '../../functions/wire/errors.js';
+import { LOCAL_REGION } from '../endpoint/credentials.js';
 
 export type EmbeddedServer = {
   /** e.g. http://127.0.0.1:41234 */

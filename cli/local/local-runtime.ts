@@ -2,12 +2,12 @@
  * The whole fan-out on this machine: the embedded SQS server, the three queues as the stack
  * defines them, and local workers running the Lambda handler.
  */
-import type { EventSourcePoller } from './event-source-poller.js';
+import type { EventSourcePoller } from '../workers/event-source-poller.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
-import { createQueues, type LocalQueueOverrides } from '../target/queues.js';
-import { createSqsClient, type RequestCounter } from '../target/sqs-client.js';
-import type { Target } from '../target/resolve-target.js';
-import { startWorkers, type WorkerPoolOptions } from '../work/start-workers.js';
+import { createQueues, type LocalQueueOverrides } from '../endpoint/queues.js';
+import { createSqsClient, type RequestCounter } from '../endpoint/sqs-client.js';
+import type { Target } from '../endpoint/resolve-target.js';
+import { startWorkers, type WorkerPoolOptions } from '../workers/start-workers.js';
 
 export type LocalRuntimeOptions = {
   /** Port on 127.0.0.1. @default 0 - any free port */

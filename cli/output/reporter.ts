@@ -4,7 +4,7 @@
  * stdout carries only data.
  */
 import { SingleBar, Presets } from 'cli-progress';
-import type { MasterEmitter } from '../events.js';
+import type { MasterEmitter } from '../master/events.js';
 
 export type OutputMode = 'tty' | 'plain' | 'json';
 

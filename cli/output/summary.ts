@@ -1,7 +1,7 @@
 /** The end of a collect: a summary line, the failures with their reasons, the missing ids. */
-import type { Result } from '../../functions/contract.js';
-import type { CollectReport } from '../collect/collect.js';
-import { EXIT } from '../exit-codes.js';
+import type { Result } from '../../functions/wire/contract.js';
+import type { CollectReport } from '../master/collect/collect.js';
+import { EXIT } from './exit-codes.js';
 import { jsonLine, note, type OutputMode } from './reporter.js';
 
 /** Failures printed one per line before the rest are only counted. */

@@ -32,7 +32,7 @@
  * - nothing else in the DLQ (a real job message there is one the pipeline gave up on) and
  *   nothing left on the dispatched queue.
  */
-import type { Json } from '../../functions/contract.js';
+import type { Json } from '../../functions/wire/contract.js';
 import type { FuzzCorpus } from './fuzz-corpus.js';
 import type { SendFaultRecord } from './send-faults.js';
 

@@ -3,7 +3,7 @@
  * pipeline owes it (see fuzz-corpus.ts). Bodies that must keep an exact spelling (`__proto__`
  * keys, numbers like 1e300, escapes) are written as text, since JSON.stringify would normalise them.
  */
-import { CONTRACT_VERSION } from '../../functions/contract.js';
+import { CONTRACT_VERSION } from '../../functions/wire/contract.js';
 import type { FuzzCase } from './fuzz-corpus.js';
 import type { Rng } from './rng.js';
 

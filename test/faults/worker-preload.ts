@@ -10,7 +10,7 @@
  * seed XOR pid: which calls fail depends on timing anyway, so it cannot be replayed exactly.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { WORKER_CONFIG_ENV, type WorkerProcessConfig } from '../../cli/work/worker-process-config.js';
+import { WORKER_CONFIG_ENV, type WorkerProcessConfig } from '../../cli/workers/worker-process-config.js';
 import { mulberry32 } from './rng.js';
 import { installSendFaults } from './send-faults.js';
 

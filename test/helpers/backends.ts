@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
-import { createQueues, type LocalQueueOverrides } from '../../cli/target/queues.js';
-import type { Target } from '../../cli/target/resolve-target.js';
-import { createSqsClient, type RequestCounter } from '../../cli/target/sqs-client.js';
+import { createQueues, type LocalQueueOverrides } from '../../cli/endpoint/queues.js';
+import type { Target } from '../../cli/endpoint/resolve-target.js';
+import { createSqsClient, type RequestCounter } from '../../cli/endpoint/sqs-client.js';
 
 export type BackendName = 'embedded' | 'localstack';
 

@@ -1,8 +1,8 @@
 /** Runs the real `fanout` CLI in a child process, from source. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { QUEUE_URL_ENV } from '../../cli/target/queues.js';
-import type { Target } from '../../cli/target/resolve-target.js';
+import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
+import type { Target } from '../../cli/endpoint/resolve-target.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,6 +1,6 @@
 /** Fixtures shared by the tests. */
 import type { SQSRecord } from 'aws-lambda';
-import { encodeJobMessage, type Job } from '../../functions/contract.js';
+import { encodeJobMessage, type Job } from '../../functions/wire/contract.js';
 
 let sequence = 0;
 

@@ -14,9 +14,9 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { STACK_OUTPUTS } from '../../cdk/outputs.js';
-import { QUEUES } from '../../functions/constants.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../cli/target/credentials.js';
+import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
+import { QUEUES } from '../../functions/wire/constants.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../cli/endpoint/credentials.js';
 
 export function fanoutLikeTemplate(prefix: string): object {
   return {

@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../cli/exit-codes.js';
+import { EXIT } from '../../cli/output/exit-codes.js';
 import { backendNames, startBackend } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { createStack } from '../helpers/localstack-stack.js';

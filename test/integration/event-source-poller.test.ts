@@ -4,8 +4,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventSourcePoller, type EventSourcePollerOptions } from '../../cli/local/event-source-poller.js';
-import type { Target } from '../../cli/target/resolve-target.js';
+import { EventSourcePoller, type EventSourcePollerOptions } from '../../cli/workers/event-source-poller.js';
+import type { Target } from '../../cli/endpoint/resolve-target.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { drain, eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
 

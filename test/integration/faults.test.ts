@@ -5,7 +5,7 @@
  * Then proofs that the verdict can fail, and checks of the corpus and the generator.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseJobMessage } from '../../functions/contract.js';
+import { parseJobMessage } from '../../functions/wire/contract.js';
 import { judge, type FaultEvidence } from '../faults/accounting.js';
 import { generateFuzzCorpus } from '../faults/fuzz-corpus.js';
 import { mulberry32 } from '../faults/rng.js';

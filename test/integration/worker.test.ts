@@ -4,8 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../cli/local/sqs-event.js';
-import { parseJobMessage, parseResultMessage } from '../../functions/contract.js';
+import { lambdaContext } from '../../cli/workers/sqs-event.js';
+import { parseJobMessage, parseResultMessage } from '../../functions/wire/contract.js';
 import { createHandler } from '../../functions/worker.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';

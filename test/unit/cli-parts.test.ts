@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputsJsonl } from '../../cli/dispatch/inputs.js';
-import { autoJobsPerMessage } from '../../cli/dispatch/pack-size.js';
-import { parseEndpoint } from '../../cli/target/resolve-target.js';
-import { integerFlag, secondsFlag } from '../../cli/validation.js';
+import { parseInputsJsonl } from '../../cli/master/dispatch/inputs.js';
+import { autoJobsPerMessage } from '../../cli/master/dispatch/pack-size.js';
+import { parseEndpoint } from '../../cli/endpoint/resolve-target.js';
+import { integerFlag, secondsFlag } from '../../cli/commands/validation.js';
 
 describe('inputs files', () => {
   it('reads one JSON value per line, skipping blank lines', () => {

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ResultsFile } from '../../cli/collect/results-file.js';
-import { SeenJobs } from '../../cli/collect/seen-jobs.js';
+import { ResultsFile } from '../../cli/master/collect/results-file.js';
+import { SeenJobs } from '../../cli/master/collect/seen-jobs.js';
 import { idRanges } from '../../cli/output/summary.js';
-import type { Result } from '../../functions/contract.js';
+import type { Result } from '../../functions/wire/contract.js';
 
 describe('SeenJobs', () => {
   it('marks each id once and lists the missing ones', () => {

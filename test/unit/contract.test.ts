@@ -9,8 +9,8 @@ import {
   parseJobMessage,
   parseResultMessage,
   peekRunId,
-} from '../../functions/contract.js';
-import { ContractError, OversizeError } from '../../functions/errors.js';
+} from '../../functions/wire/contract.js';
+import { ContractError, OversizeError } from '../../functions/wire/errors.js';
 
 describe('job messages', () => {
   it('round-trips many jobs in one message', () => {

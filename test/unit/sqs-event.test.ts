@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failuresOf } from '../../cli/local/event-source-poller.js';
-import { lambdaContext, toSqsEvent } from '../../cli/local/sqs-event.js';
+import { failuresOf } from '../../cli/workers/event-source-poller.js';
+import { lambdaContext, toSqsEvent } from '../../cli/workers/sqs-event.js';
 
 describe('toSqsEvent', () => {
   it('shapes records as Lambda does', () => {

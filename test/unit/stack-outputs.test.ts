@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { STACK_OUTPUTS } from '../../cdk/outputs.js';
-import { parseOutputsFile } from '../../cli/target/stack-outputs.js';
+import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
+import { parseOutputsFile } from '../../cli/endpoint/stack-outputs.js';
 
 /** What `cdk deploy --outputs-file cdk-outputs.json` writes for our stack. */
 const cdkOutputs = {

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, test } from 'vitest';
-import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/constants.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/wire/constants.js';
 import { FanoutPropsError } from '../../../cdk/errors.js';
 import type { FanoutProps } from '../../../cdk/fanout.js';
 import { fanoutStack, fanoutTemplate } from './helpers.js';

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
-import { STACK_OUTPUTS } from '../../../cdk/outputs.js';
+import { STACK_OUTPUTS } from '../../../functions/wire/stack-outputs.js';
 import { fanoutStack } from './helpers.js';
 
 describe('FanoutStack', () => {

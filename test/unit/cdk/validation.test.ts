@@ -1,6 +1,6 @@
 import { Lazy } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
-import { QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/constants.js';
+import { QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/wire/constants.js';
 import { FanoutPropsError } from '../../../cdk/errors.js';
 import {
   validateBatchSize,

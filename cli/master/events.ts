@@ -3,7 +3,7 @@
  * the plain-line output and `--json` all subscribe to these; library users can too.
  */
 import { EventEmitter } from 'node:events';
-import type { Result } from '../functions/contract.js';
+import type { Result } from '../../functions/wire/contract.js';
 
 export interface MasterEvents {
   /** Messages accepted by SQS so far during dispatch. */

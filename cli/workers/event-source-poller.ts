@@ -17,9 +17,9 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/constants.js';
-import { errorInfo } from '../../functions/errors.js';
-import { changeVisibility, deleteMessages } from '../util/message-batches.js';
+import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/wire/constants.js';
+import { errorInfo } from '../../functions/wire/errors.js';
+import { changeVisibility, deleteMessages } from '../../functions/wire/message-batches.js';
 import { lambdaContext, regionOfArn, toSqsEvent } from './sqs-event.js';
 
 export type EventSourcePollerOptions = {

@@ -5,8 +5,8 @@
  * First SIGTERM/SIGINT: drain (stop receiving, finish running batches, release what arrives).
  * Second: exit at once; whatever was in flight reappears after its visibility timeout.
  */
-import type { Target } from '../target/resolve-target.js';
-import { createSqsClient } from '../target/sqs-client.js';
+import type { Target } from '../endpoint/resolve-target.js';
+import { createSqsClient } from '../endpoint/sqs-client.js';
 import { startWorkers } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
 

@@ -4,9 +4,9 @@
  * before it is deleted from the DLQ, so a crash mid-way duplicates at worst (collect drops the
  * duplicate results), never loses.
  */
-import { BatchSender } from '../../functions/batch-sender.js';
-import { RUN_ATTRIBUTE } from '../../functions/constants.js';
-import type { Target } from '../target/resolve-target.js';
+import { BatchSender } from '../../../functions/wire/batch-sender.js';
+import { RUN_ATTRIBUTE } from '../../../functions/wire/constants.js';
+import type { Target } from '../../endpoint/resolve-target.js';
 import { scanDeadLetters } from './scan-dead-letters.js';
 
 export type RedriveOptions = {

@@ -4,11 +4,10 @@
  * accident: reaching AWS always takes `--target aws`. Queues are found by their names, unless
  * FANOUT_DISPATCHED_QUEUE_URL / FANOUT_FINISHED_QUEUE_URL / FANOUT_DEAD_LETTER_QUEUE_URL name them.
  */
-import { readFile } from 'node:fs/promises';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_STACK_NAME } from '../../cdk/outputs.js';
-import { ConfigError } from '../../functions/errors.js';
-import { localStatePath } from '../paths.js';
+import { DEFAULT_STACK_NAME } from '../../functions/wire/stack-outputs.js';
+import { ConfigError } from '../../functions/wire/errors.js';
+import { readLocalState } from './local-state.js';
 import { findQueues, queueUrlsFromEnv, type Queues } from './queues.js';
 import { createSqsClient, type RequestCounter } from './sqs-client.js';
 import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
@@ -35,9 +34,6 @@ export type ResolveTargetOptions = {
   /** A `cdk deploy --outputs-file` file to read the stack's outputs from. @default - ./cdk-outputs.json if it has the stack */
   outputsFile?: string;
 };
-
-/** What `fanout local` writes so other terminals can reach it. */
-export type LocalState = { endpoint: string; pid: number; startedAt: string };
 
 export function targetName(option?: string): string {
   return option || process.env.FANOUT_TARGET || 'local';
@@ -78,26 +74,4 @@ export function parseEndpoint(value: string): string {
     throw new ConfigError(`--target must be local, aws or an http(s) URL (given ${JSON.stringify(value)})`);
   }
   return url.origin;
-}
-
-export async function readLocalState(path = localStatePath()): Promise<LocalState> {
-  let state: LocalState;
-  try {
-    state = JSON.parse(await readFile(path, 'utf8')) as LocalState;
-  } catch {
-    throw new ConfigError('no local fanout is running here: start `npx fanout local` in another terminal, or pass --target aws|URL');
-  }
-  if (!isAlive(state.pid)) {
-    throw new ConfigError(`the local fanout recorded in ${path} (pid ${state.pid}) is gone: start \`npx fanout local\` again`);
-  }
-  return state;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

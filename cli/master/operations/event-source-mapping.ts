@@ -9,10 +9,10 @@ import {
   UpdateEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
-import { ConfigError } from '../../functions/errors.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../target/credentials.js';
-import type { Target } from '../target/resolve-target.js';
-import { explainAwsError } from '../target/sqs-errors.js';
+import { ConfigError } from '../../../functions/wire/errors.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../endpoint/credentials.js';
+import type { Target } from '../../endpoint/resolve-target.js';
+import { explainAwsError } from '../../endpoint/sqs-errors.js';
 
 export type MappingState = {
   uuid: string;

@@ -3,8 +3,8 @@
  * attributes the CDK stack gives them (from functions/constants.ts).
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES } from '../../functions/constants.js';
-import { ConfigError } from '../../functions/errors.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES } from '../../functions/wire/constants.js';
+import { ConfigError } from '../../functions/wire/errors.js';
 import { explainSqsError } from './sqs-errors.js';
 
 export type Queue = { url: string; arn: string };

@@ -7,16 +7,16 @@
  * Returns as soon as every job has a result, or at the timeout with the ids still missing.
  */
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../functions/constants.js';
-import { parseResultMessage, type Result } from '../../functions/contract.js';
-import { errorInfo } from '../../functions/errors.js';
+import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../../functions/wire/constants.js';
+import { parseResultMessage, type Result } from '../../../functions/wire/contract.js';
+import { errorInfo } from '../../../functions/wire/errors.js';
 import { deadLetteredJobs } from '../dead-letters/scan-dead-letters.js';
 import type { MasterEmitter } from '../events.js';
 import type { RunManifest } from '../manifest.js';
 import { runResultsPath } from '../paths.js';
-import type { Target } from '../target/resolve-target.js';
-import { explainSqsError, isConnectionError } from '../target/sqs-errors.js';
-import { changeVisibility, deleteMessages } from '../util/message-batches.js';
+import type { Target } from '../../endpoint/resolve-target.js';
+import { explainSqsError, isConnectionError } from '../../endpoint/sqs-errors.js';
+import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
 import { ResultsFile } from './results-file.js';
 import { SeenJobs } from './seen-jobs.js';
 

@@ -10,8 +10,8 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SQS_LIMITS } from '../../functions/constants.js';
-import { errorInfo } from '../../functions/errors.js';
+import { SQS_LIMITS } from './constants.js';
+import { errorInfo } from './errors.js';
 import { chunk } from './chunk.js';
 
 export function deleteMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> {

@@ -4,8 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createHandler } from '../../functions/worker.js';
-import { EventSourcePoller, type EventSourcePollerOptions } from '../local/event-source-poller.js';
-import type { Target } from '../target/resolve-target.js';
+import { EventSourcePoller, type EventSourcePollerOptions } from './event-source-poller.js';
+import type { Target } from '../endpoint/resolve-target.js';
 
 export type WorkerPoolOptions = Pick<
   EventSourcePollerOptions,

@@ -1,5 +1,5 @@
 /** What a parent and its worker processes agree on: how configuration and reports travel. */
-import type { Queues } from '../target/queues.js';
+import type { Queues } from '../endpoint/queues.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 
 export const WORKER_CONFIG_ENV = 'FANOUT_WORKER_CONFIG';

@@ -1,5 +1,5 @@
 /** Turns SDK and network errors into one-line ConfigErrors that say what to do. */
-import { ConfigError, FanoutError } from '../../functions/errors.js';
+import { ConfigError, FanoutError } from '../../functions/wire/errors.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
 

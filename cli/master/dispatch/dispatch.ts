@@ -1,16 +1,16 @@
 /**
  * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
  */
-import { MESSAGE_BODY_BYTES, RUN_ATTRIBUTE } from '../../functions/constants.js';
-import { MAX_JSON_DEPTH, packJobMessages, withinDepth, type Json } from '../../functions/contract.js';
-import { BatchSender } from '../../functions/batch-sender.js';
-import { ConfigError, UnknownTaskError } from '../../functions/errors.js';
-import { taskNames } from '../../functions/tasks/index.js';
+import { MESSAGE_BODY_BYTES, RUN_ATTRIBUTE } from '../../../functions/wire/constants.js';
+import { MAX_JSON_DEPTH, packJobMessages, withinDepth, type Json } from '../../../functions/wire/contract.js';
+import { BatchSender } from '../../../functions/wire/batch-sender.js';
+import { ConfigError, UnknownTaskError } from '../../../functions/wire/errors.js';
+import { taskNames } from '../../../functions/tasks/index.js';
 import type { MasterEmitter } from '../events.js';
 import { writeManifest, type RunManifest } from '../manifest.js';
 import { newRunId } from '../run-id.js';
-import type { Target } from '../target/resolve-target.js';
-import { explainSqsError } from '../target/sqs-errors.js';
+import type { Target } from '../../endpoint/resolve-target.js';
+import { explainSqsError } from '../../endpoint/sqs-errors.js';
 import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {

@@ -3,7 +3,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '../functions/errors.js';
+import { ConfigError } from '../../functions/wire/errors.js';
 import { latestRunPath, runManifestPath } from './paths.js';
 
 export type RunManifest = {

@@ -3,8 +3,8 @@
  * value per line. A file is read and checked whole before anything is sent.
  */
 import { readFile } from 'node:fs/promises';
-import type { Json } from '../../functions/contract.js';
-import { ConfigError } from '../../functions/errors.js';
+import type { Json } from '../../../functions/wire/contract.js';
+import { ConfigError } from '../../../functions/wire/errors.js';
 
 export function countInputs(count: number): Json[] {
   return Array.from({ length: count }, (_, i) => i);

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Result } from '../../functions/contract.js';
+import type { Result } from '../../../functions/wire/contract.js';
 
 export type ResultsFileSummary = { ok: number; failed: number };
 

@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { Target } from '../target/resolve-target.js';
+import type { Target } from '../endpoint/resolve-target.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
 

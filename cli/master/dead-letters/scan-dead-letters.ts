@@ -4,10 +4,10 @@
  * `take`, which may move it elsewhere and delete it.
  */
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { SQS_LIMITS } from '../../functions/constants.js';
-import { parseJobMessage, peekRunId, type JobMessage } from '../../functions/contract.js';
-import type { Target } from '../target/resolve-target.js';
-import { changeVisibility, deleteMessages } from '../util/message-batches.js';
+import { SQS_LIMITS } from '../../../functions/wire/constants.js';
+import { parseJobMessage, peekRunId, type JobMessage } from '../../../functions/wire/contract.js';
+import type { Target } from '../../endpoint/resolve-target.js';
+import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
 
 export type DeadLetter = {
   message: Message;

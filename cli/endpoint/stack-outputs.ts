@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { STACK_OUTPUTS } from '../../cdk/outputs.js';
-import { ConfigError } from '../../functions/errors.js';
+import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
+import { ConfigError } from '../../functions/wire/errors.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
 import { explainAwsError } from './sqs-errors.js';
 

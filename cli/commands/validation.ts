@@ -1,5 +1,5 @@
 /** Checks on command-line values. Each message names the flag and the value given. */
-import { ConfigError } from '../functions/errors.js';
+import { ConfigError } from '../../functions/wire/errors.js';
 
 export function integerFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {

@@ -1,8 +1,8 @@
 /** How many messages wait, are in flight, or are dead-lettered: the run-wide view for `fanout status`. */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { Queue } from '../target/queues.js';
-import type { Target } from '../target/resolve-target.js';
-import { explainSqsError } from '../target/sqs-errors.js';
+import type { Queue } from '../../endpoint/queues.js';
+import type { Target } from '../../endpoint/resolve-target.js';
+import { explainSqsError } from '../../endpoint/sqs-errors.js';
 
 export type QueueDepth = { url: string; visible: number; inFlight: number; delayed: number };
 export type QueueDepths = { dispatched: QueueDepth; deadLetter: QueueDepth; finished: QueueDepth };
