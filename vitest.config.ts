@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/scratch-setup.ts', 'test/global-setup.ts'],
     // In CI every test is listed, so the log shows each backend's tests ran (not skipped).
     reporters: process.env.CI ? ['verbose'] : ['default'],
     testTimeout: 60_000,

@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
-import { ConfigError } from '../functions/wire/errors.js';
+import { UsageError } from '../functions/wire/errors.js';
 import { startEmbeddedServer } from '../cli/local/embedded-server.js';
-import { createQueues } from '../cli/endpoint/queues.js';
-import type { Target } from '../cli/endpoint/resolve-target.js';
-import { countRequests, createSqsClient, type RequestCounter } from '../cli/endpoint/sqs-client.js';
+import { openEndpointTarget } from '../cli/endpoint/endpoint-target.js';
+import type { Target } from '../cli/endpoint/target.js';
+import { countRequests, type RequestCounter } from '../cli/endpoint/clients.js';
 import type { BenchTarget } from './options.js';
 
 export type BenchQueues = {
@@ -36,11 +36,10 @@ export async function openBenchTarget(name: BenchTarget): Promise<BenchQueues> {
 }
 
 async function onEndpoint(endpoint: string, nameSuffix: string | undefined, closeServer: () => Promise<void>): Promise<BenchQueues> {
-  const sqs = createSqsClient({ endpoint });
-  const queues = await createQueues(sqs, endpoint, { nameSuffix });
+  const target = await openEndpointTarget(endpoint, { queues: { nameSuffix } });
+  const { sqs, queues } = target;
   const requests: RequestCounter = new Map();
   countRequests(sqs, requests);
-  const target: Target = { name: endpoint, endpoint, sqs, queues, where: endpoint };
   return {
     target,
     requests,
@@ -58,23 +57,23 @@ async function onEndpoint(endpoint: string, nameSuffix: string | undefined, clos
   };
 }
 
-/** LOCALSTACK_ENDPOINT, once it answers; otherwise a one-line ConfigError saying what to do. */
+/** LOCALSTACK_ENDPOINT, once it answers; otherwise a one-line UsageError saying what to do. */
 async function localStackEndpoint(): Promise<string> {
   const value = process.env.LOCALSTACK_ENDPOINT;
   if (!value) {
-    throw new ConfigError('--target localstack needs LOCALSTACK_ENDPOINT (start one with `bash scripts/localstack.sh start` and export the URL it prints)');
+    throw new UsageError('--target localstack needs LOCALSTACK_ENDPOINT (start one with `bash scripts/localstack.sh start` and export the URL it prints)');
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`LOCALSTACK_ENDPOINT must be an http(s) URL (given ${JSON.stringify(value)})`);
+    throw new UsageError(`LOCALSTACK_ENDPOINT must be an http(s) URL (given ${JSON.stringify(value)})`);
   }
   try {
     await fetch(new URL('/_localstack/health', url), { signal: AbortSignal.timeout(REACH_TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new ConfigError(`LocalStack at ${url.origin} (LOCALSTACK_ENDPOINT) is not reachable (${cause}): start it with \`bash scripts/localstack.sh start\``);
+    throw new UsageError(`LocalStack at ${url.origin} (LOCALSTACK_ENDPOINT) is not reachable (${cause}): start it with \`bash scripts/localstack.sh start\``);
   }
   return url.origin;
 }

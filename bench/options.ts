@@ -3,7 +3,7 @@
  * value given.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../functions/wire/errors.js';
+import { UsageError } from '../functions/wire/errors.js';
 import { taskNames } from '../functions/tasks/index.js';
 import { integerFlag, oneOf, secondsFlag } from '../cli/commands/validation.js';
 
@@ -76,11 +76,11 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
       },
     });
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values } = parsed;
   if (values.help) return 'help';
-  if (values.jobs === undefined) throw new ConfigError(`--jobs is required\n${USAGE}`);
+  if (values.jobs === undefined) throw new UsageError(`--jobs is required\n${USAGE}`);
   const task = oneOf('--task', taskNames())(values.task);
   return {
     jobs: integerFlag('--jobs', 1, 10_000_000)(values.jobs),
@@ -101,7 +101,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
 function millisecondsFlag(flag: string, value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 60_000) {
-    throw new ConfigError(`${flag} must be a number of milliseconds from 0 to 60000 (given ${JSON.stringify(value)})`);
+    throw new UsageError(`${flag} must be a number of milliseconds from 0 to 60000 (given ${JSON.stringify(value)})`);
   }
   return n;
 }

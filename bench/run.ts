@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { collect } from '../cli/master/collect/collect.js';
 import { dispatch } from '../cli/master/dispatch/dispatch.js';
 import { MasterEmitter } from '../cli/master/events.js';
-import type { RequestCounter } from '../cli/endpoint/sqs-client.js';
+import type { RequestCounter } from '../cli/endpoint/clients.js';
 import { FanoutError } from '../functions/wire/errors.js';
 import { startProfiling } from './profiler.js';
 import { openBenchTarget } from './bench-target.js';

@@ -5,7 +5,7 @@
  * value has to be known at synth time to derive another one.
  */
 import { Duration, Token } from 'aws-cdk-lib';
-import { QUEUES } from '../functions/wire/constants.js';
+import { LOG_LEVELS, QUEUES, type LogLevel } from '../functions/wire/constants.js';
 import { FanoutPropsError } from './errors.js';
 
 /** SQS allows queue names of at most 80 characters: alphanumerics, hyphens and underscores. */
@@ -16,10 +16,10 @@ const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]*$/;
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** Log levels understood by Powertools for AWS Lambda's logger (`POWERTOOLS_LOG_LEVEL`). */
-export const WORKER_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export const WORKER_LOG_LEVELS = LOG_LEVELS;
 
 /** One of `WORKER_LOG_LEVELS`. */
-export type WorkerLogLevel = (typeof WORKER_LOG_LEVELS)[number];
+export type WorkerLogLevel = LogLevel;
 
 /** Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) and SQS event source limits. */
 export const LIMITS = {

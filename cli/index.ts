@@ -9,7 +9,9 @@
  */
 export { dispatch, type DispatchOptions, type DispatchReport } from './master/dispatch/dispatch.js';
 export { collect, type CollectOptions, type CollectReport } from './master/collect/collect.js';
-export { resolveTarget, type ResolveTargetOptions, type Target } from './endpoint/resolve-target.js';
+export { resolveTarget, type ResolveTargetOptions } from './endpoint/resolve-target.js';
+export type { Target } from './endpoint/target.js';
+export type { Connection } from './endpoint/connection.js';
 export { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './local/local-runtime.js';
 export { startEmbeddedServer, type EmbeddedServer } from './local/embedded-server.js';
 export { EventSourcePoller, type EventSourcePollerOptions, type PollerEvents } from './workers/event-source-poller.js';
@@ -21,4 +23,4 @@ export { EXIT } from './output/exit-codes.js';
 export { createHandler, handler, type WorkerOptions } from '../functions/worker.js';
 export { TASKS, findTask, taskNames, type Task } from '../functions/tasks/index.js';
 export * as contract from '../functions/wire/contract.js';
-export { ConfigError, ContractError, FanoutError, OversizeError, SendError, UnknownTaskError } from '../functions/wire/errors.js';
+export { UsageError, ContractError, FanoutError, OversizeError, SendError, UnknownTaskError } from '../functions/wire/errors.js';

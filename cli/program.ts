@@ -3,7 +3,9 @@
  * library API (dispatch, collect, startLocalRuntime). No logic lives here.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { FanoutError } from '../functions/wire/errors.js';
+import { LOG_LEVELS } from '../functions/wire/constants.js';
+import { FanoutError, ServiceError } from '../functions/wire/errors.js';
+import { oneLine } from './endpoint/aws-errors.js';
 import { taskNames } from '../functions/tasks/index.js';
 import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
@@ -30,6 +32,8 @@ const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job in
 const packOption = () => new Option('--pack <n>', 'jobs per message (default: chosen from the job count)').argParser(integerFlag('--pack', 1, 10_000));
 const timeoutOption = () => new Option('--timeout <seconds>', 'give up waiting after this long').default(60).argParser(secondsFlag('--timeout', 0));
 const jsonOption = () => new Option('--json', 'JSON lines on stdout, for programs');
+const batchSizeOption = () => new Option('--batch-size <n>', 'records per handler invocation, as the event source mapping\'s BatchSize').default(10).argParser(integerFlag('--batch-size', 1, 10));
+const logLevelOption = () => new Option('--log-level <level>', 'the handler\'s log level (Powertools)').default('WARN').argParser(oneOf('--log-level', LOG_LEVELS));
 
 export function buildProgram(): Command {
   const program = new Command('fanout')
@@ -72,8 +76,8 @@ export function buildProgram(): Command {
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
     .addOption(new Option('--workers <n>', 'worker pollers (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
-    .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
-    .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
+    .addOption(batchSizeOption())
+    .addOption(logLevelOption())
     .action(async (flags) => exit(await localCommand(flags)));
 
   addTargetOptions(program.command('redrive'))
@@ -87,10 +91,10 @@ export function buildProgram(): Command {
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
     .addOption(new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256)))
-    .addOption(new Option('--batch-size <n>', 'records per handler invocation').default(10).argParser(integerFlag('--batch-size', 1, 10)))
+    .addOption(batchSizeOption())
     .addOption(new Option('--function-timeout <seconds>', 'an invocation running longer counts as failed, as on Lambda').default(60).argParser(secondsFlag('--function-timeout', 1, 900)))
     .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))
-    .addOption(new Option('--log-level <level>', 'handler log level').default('WARN').argParser(oneOf('--log-level', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const)))
+    .addOption(logLevelOption())
     .action(async (flags) => exit(await workCommand(flags)));
 
   addTargetOptions(program.command('status'))
@@ -128,10 +132,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof FanoutError) {
-      process.stderr.write(`fanout: ${error.message}\n`);
-      return EXIT.usage;
+      process.stderr.write(`fanout: ${oneLine(error.message, 2000)}\n`);
+      return exitCodeOfError(error);
     }
     process.stderr.write(`fanout: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.internal;
   }
+}
+
+/** Which exit code a fanout error means: the user must change something (2), or try again (5). */
+function exitCodeOfError(error: FanoutError): number {
+  return error instanceof ServiceError ? EXIT.service : EXIT.usage;
 }

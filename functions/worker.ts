@@ -19,9 +19,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchSender } from './wire/batch-sender.js';
-import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, RUN_ATTRIBUTE, SQS_LIMITS } from './wire/constants.js';
-import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, type Result } from './wire/contract.js';
-import { ConfigError, errorInfo, OversizeError, SendError } from './wire/errors.js';
+import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, SQS_LIMITS } from './wire/constants.js';
+import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, runAttributes, type Result } from './wire/contract.js';
+import { UsageError, errorInfo, OversizeError, SendError } from './wire/errors.js';
 import { runJobs } from './run-jobs.js';
 
 export type WorkerOptions = {
@@ -54,7 +54,7 @@ export function reserveMs(invocationMs: number): number {
 export function createHandler(options: WorkerOptions = {}): SqsHandler {
   const logger = options.logger ?? new Logger({ serviceName: 'fanout' });
   const finishedQueueUrl = options.finishedQueueUrl ?? process.env[FINISHED_QUEUE_URL_ENV];
-  if (!finishedQueueUrl) throw new ConfigError(`${FINISHED_QUEUE_URL_ENV} is not set: the worker does not know where to send results`);
+  if (!finishedQueueUrl) throw new UsageError(`${FINISHED_QUEUE_URL_ENV} is not set: the worker does not know where to send results`);
   const dispatchedQueueUrl = options.dispatchedQueueUrl ?? process.env[DISPATCHED_QUEUE_URL_ENV];
   const sqs = options.sqs ?? new SQSClient({});
 
@@ -83,7 +83,7 @@ export function createHandler(options: WorkerOptions = {}): SqsHandler {
         throw error;
       }
       const outcome = await runJobs(message.task, message.jobs, { shouldStop });
-      const attributes = { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: message.run } };
+      const attributes = runAttributes(message.run);
       const sends = packResults(message.run, outcome.results).map((body) => results.send(body, attributes));
       if (outcome.unfinished.length > 0) {
         if (!continuations) {

@@ -5,7 +5,8 @@ import { readManifest, type RunManifest } from '../master/manifest.js';
 import { getMapping } from '../master/operations/event-source-mapping.js';
 import { note, outputMode, showProgress } from '../output/reporter.js';
 import { exitCodeOf, printSummary } from '../output/summary.js';
-import { resolveTarget, type Target } from '../endpoint/resolve-target.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
+import type { Target } from '../endpoint/target.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
 export type CollectFlags = TargetFlags & { run?: string; timeout: number; json?: boolean; out?: string };

@@ -3,12 +3,13 @@
  * master in its own terminal. Its endpoint is recorded so `fanout dispatch` / `collect` in other
  * terminals find it (`--target local`, the default).
  */
+import type { LogLevel } from '../../functions/wire/constants.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { note } from '../output/reporter.js';
 import { nextStopSignal } from './signals.js';
 import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
 
-export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
+export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: LogLevel };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
   const runtime = await startLocalRuntime({

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { redrive } from '../master/dead-letters/redrive.js';
 import { readManifest } from '../master/manifest.js';
 import { jsonLine, note } from '../output/reporter.js';
@@ -9,7 +9,7 @@ export type RedriveFlags = TargetFlags & { run?: string; all?: boolean; json?: b
 
 /** Moves a run's dead-lettered messages (or all, with --all) back to the dispatched queue. */
 export async function redriveCommand(flags: RedriveFlags): Promise<number> {
-  if (flags.all && flags.run) throw new ConfigError('--run and --all exclude each other: give one');
+  if (flags.all && flags.run) throw new UsageError('--run and --all exclude each other: give one');
   const manifest = flags.all ? undefined : await readManifest(flags.run);
   const target = await resolveTarget(runTargetOptions(flags, manifest));
   const report = await redrive({ target, run: manifest?.run });

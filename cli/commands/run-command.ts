@@ -2,13 +2,14 @@
  * `fanout run`: dispatch then collect in one go. With `--local`, on a fresh embedded runtime with
  * local workers: the original framework's demo, printing "Dispatch job i" and "Finished job i".
  */
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { dispatch } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/local-runtime.js';
 import { jsonLine, note, outputMode } from '../output/reporter.js';
 import { exitCodeOf } from '../output/summary.js';
-import { resolveTarget, type Target } from '../endpoint/resolve-target.js';
+import { resolveTarget } from '../endpoint/resolve-target.js';
+import type { Target } from '../endpoint/target.js';
 import { collectWithOutput } from './collect-command.js';
 import { resolveInputs, type InputsFlags } from './inputs-option.js';
 import type { TargetFlags } from './target-flags.js';
@@ -26,7 +27,7 @@ export type RunFlags = InputsFlags & TargetFlags & {
 const PER_JOB_LINES = 100;
 
 export async function runCommand(flags: RunFlags): Promise<number> {
-  if (flags.local && flags.target) throw new ConfigError('--local and --target exclude each other: --local runs on its own embedded server');
+  if (flags.local && flags.target) throw new UsageError('--local and --target exclude each other: --local runs on its own embedded server');
   const inputs = await resolveInputs(flags);
   let runtime: LocalRuntime | undefined;
   let target: Target;

@@ -1,12 +1,12 @@
 /** Checks on command-line values. Each message names the flag and the value given. */
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 
 export function integerFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-      throw new ConfigError(`${flag} must be a whole number ${range} (given ${JSON.stringify(value)})`);
+      throw new UsageError(`${flag} must be a whole number ${range} (given ${JSON.stringify(value)})`);
     }
     return n;
   };
@@ -17,7 +17,7 @@ export function secondsFlag(flag: string, min = 0, max = 86_400): (value: string
   return (value) => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      throw new ConfigError(`${flag} must be a number of seconds from ${min} to ${max} (given ${JSON.stringify(value)})`);
+      throw new UsageError(`${flag} must be a number of seconds from ${min} to ${max} (given ${JSON.stringify(value)})`);
     }
     return n;
   };
@@ -26,7 +26,7 @@ export function secondsFlag(flag: string, min = 0, max = 86_400): (value: string
 export function oneOf<T extends string>(flag: string, choices: readonly T[]): (value: string) => T {
   return (value) => {
     if (!(choices as readonly string[]).includes(value)) {
-      throw new ConfigError(`${flag} must be one of ${choices.join(', ')} (given ${JSON.stringify(value)})`);
+      throw new UsageError(`${flag} must be one of ${choices.join(', ')} (given ${JSON.stringify(value)})`);
     }
     return value as T;
   };

@@ -2,6 +2,7 @@
  * `fanout work`: turns this machine into workers for a target (local, LocalStack, AWS), like
  * the original framework's worker nodes. Ctrl-C drains; a second Ctrl-C exits at once.
  */
+import type { LogLevel } from '../../functions/wire/constants.js';
 import { availableParallelism } from 'node:os';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
@@ -16,7 +17,7 @@ export type WorkFlags = TargetFlags & {
   batchSize: number;
   functionTimeout: number;
   waitTime: number;
-  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logLevel: LogLevel;
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {

@@ -3,7 +3,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { fanoutHome } from '../home.js';
 
 export type LocalState = { endpoint: string; pid: number; startedAt: string };
@@ -26,10 +26,10 @@ export async function readLocalState(path = localStatePath()): Promise<LocalStat
   try {
     state = JSON.parse(await readFile(path, 'utf8')) as LocalState;
   } catch {
-    throw new ConfigError('no local fanout is running here: start `npx fanout local` in another terminal, or pass --target aws|URL');
+    throw new UsageError('no local fanout is running here: start `npx fanout local` in another terminal, or pass --target aws|URL');
   }
   if (!isAlive(state.pid)) {
-    throw new ConfigError(`the local fanout recorded in ${path} (pid ${state.pid}) is gone: start \`npx fanout local\` again`);
+    throw new UsageError(`the local fanout recorded in ${path} (pid ${state.pid}) is gone: start \`npx fanout local\` again`);
   }
   return state;
 }

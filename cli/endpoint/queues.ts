@@ -4,8 +4,9 @@
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES } from '../../functions/wire/constants.js';
-import { ConfigError } from '../../functions/wire/errors.js';
-import { explainSqsError } from './sqs-errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
+import { explainSqsError } from './aws-errors.js';
+import { endpointConnection, endpointOf, type Connection } from './connection.js';
 
 export type Queue = { url: string; arn: string };
 export type Queues = { dispatched: Queue; deadLetter: Queue; finished: Queue };
@@ -30,14 +31,14 @@ export function onEndpoint(url: string, endpoint: string | undefined): string {
 
 /** Creates (or finds, if they exist with the same attributes) the queues on a local endpoint. */
 export async function createQueues(sqs: SQSClient, endpoint: string, overrides: LocalQueueOverrides = {}): Promise<Queues> {
-  const where = endpoint;
+  const at = { where: endpoint, connection: endpointConnection(endpoint) };
   const create = async (name: string, attributes: Record<string, string>): Promise<Queue> => {
     try {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
       const url = onEndpoint(QueueUrl!, endpoint);
       return { url, arn: await queueArn(sqs, url) };
     } catch (error) {
-      throw explainSqsError(error, where, name);
+      throw explainSqsError(error, at, name);
     }
   };
   const size = String(QUEUES.messageBytes);
@@ -80,13 +81,13 @@ export function queueUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueUrl
 /**
  * Finds the queues: each by its given URL, else by its name. A clear error when one is missing.
  */
-export async function findQueues(sqs: SQSClient, where: string, urls: QueueUrls = {}, endpoint?: string): Promise<Queues> {
+export async function findQueues(sqs: SQSClient, at: { where: string; connection: Connection }, urls: QueueUrls = {}): Promise<Queues> {
   const find = async (name: string, url: string | undefined): Promise<Queue> => {
     try {
-      const found = url ?? onEndpoint((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!, endpoint);
+      const found = url ?? onEndpoint((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!, endpointOf(at.connection));
       return { url: found, arn: await queueArn(sqs, found) };
     } catch (error) {
-      throw explainSqsError(error, where, url ?? name);
+      throw explainSqsError(error, at, url ?? name);
     }
   };
   const [dispatched, deadLetter, finished] = await Promise.all([
@@ -100,6 +101,6 @@ export async function findQueues(sqs: SQSClient, where: string, urls: QueueUrls 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   const arn = Attributes?.QueueArn;
-  if (!arn) throw new ConfigError(`queue ${url} has no QueueArn attribute`);
+  if (!arn) throw new UsageError(`queue ${url} has no QueueArn attribute`);
   return arn;
 }

@@ -4,7 +4,7 @@
  * interface, which would expose the queues to the network.
  */
 import { buildApp } from 'fauxqs';
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { LOCAL_REGION } from '../endpoint/credentials.js';
 
 export type EmbeddedServer = {
@@ -26,7 +26,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   } catch (error) {
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new ConfigError(`port ${options.port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
+      throw new UsageError(`port ${options.port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
     }
     throw error;
   }

@@ -4,9 +4,10 @@
  */
 import type { EventSourcePoller } from '../workers/event-source-poller.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
-import { createQueues, type LocalQueueOverrides } from '../endpoint/queues.js';
-import { createSqsClient, type RequestCounter } from '../endpoint/sqs-client.js';
-import type { Target } from '../endpoint/resolve-target.js';
+import type { RequestCounter } from '../endpoint/clients.js';
+import { openEndpointTarget } from '../endpoint/endpoint-target.js';
+import type { LocalQueueOverrides } from '../endpoint/queues.js';
+import type { Target } from '../endpoint/target.js';
 import { startWorkers, type WorkerPoolOptions } from '../workers/start-workers.js';
 
 export type LocalRuntimeOptions = {
@@ -30,9 +31,7 @@ export type LocalRuntime = {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const server: EmbeddedServer = await startEmbeddedServer({ port: options.port });
   try {
-    const sqs = createSqsClient({ endpoint: server.endpoint, counter: options.counter });
-    const queues = await createQueues(sqs, server.endpoint, options.queues);
-    const target: Target = { name: server.endpoint, endpoint: server.endpoint, sqs, queues, where: server.endpoint };
+    const target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter });
     const workers = options.workers === false ? undefined : await startWorkers({ ...options.workers, target });
     let stopping: Promise<void> | undefined;
     return {
@@ -43,7 +42,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         (stopping ??= (async () => {
           // The server and its queues go away with us: no need to let long polls run out.
           await workers?.stop({ abort: true });
-          sqs.destroy();
+          target.close();
           await server.close();
         })()),
     };

@@ -3,7 +3,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '../../functions/wire/errors.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { latestRunPath, runManifestPath } from './paths.js';
 
 export type RunManifest = {
@@ -36,7 +36,7 @@ export async function readManifest(run: string | undefined, home?: string): Prom
   try {
     return JSON.parse(await readFile(runManifestPath(id, home), 'utf8')) as RunManifest;
   } catch {
-    throw new ConfigError(`no manifest for run ${id} (${runManifestPath(id, home)}): was it dispatched from this directory?`);
+    throw new UsageError(`no manifest for run ${id} (${runManifestPath(id, home)}): was it dispatched from this directory?`);
   }
 }
 
@@ -44,6 +44,6 @@ async function readLatestRun(home?: string): Promise<string> {
   try {
     return (await readFile(latestRunPath(home), 'utf8')).trim();
   } catch {
-    throw new ConfigError('no run dispatched from this directory yet: run `fanout dispatch` first, or pass --run ID');
+    throw new UsageError('no run dispatched from this directory yet: run `fanout dispatch` first, or pass --run ID');
   }
 }

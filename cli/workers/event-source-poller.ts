@@ -65,15 +65,19 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
 
   constructor(options: EventSourcePollerOptions) {
     super();
+    // Field by field, so that an option given as undefined takes its default too.
     this.#options = {
-      batchSize: 10,
-      maximumBatchingWindowMs: 0,
-      concurrency: 2,
-      functionTimeoutMs: WORKER_TIMEOUT_SECONDS * 1000,
-      waitTimeSeconds: SQS_LIMITS.maxWaitTimeSeconds,
-      heartbeat: true,
-      functionName: 'fanout-local-worker',
-      ...options,
+      sqs: options.sqs,
+      handler: options.handler,
+      queueUrl: options.queueUrl,
+      queueArn: options.queueArn,
+      batchSize: options.batchSize ?? 10,
+      maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
+      concurrency: options.concurrency ?? 2,
+      functionTimeoutMs: options.functionTimeoutMs ?? WORKER_TIMEOUT_SECONDS * 1000,
+      waitTimeSeconds: options.waitTimeSeconds ?? SQS_LIMITS.maxWaitTimeSeconds,
+      heartbeat: options.heartbeat ?? true,
+      functionName: options.functionName ?? 'fanout-local-worker',
     };
     validate(this.#options);
     this.#region = regionOfArn(options.queueArn);

@@ -3,9 +3,10 @@
  * dispatched queue. Used by `fanout local`, `fanout run --local` and `fanout work`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '../../functions/wire/constants.js';
 import { createHandler } from '../../functions/worker.js';
 import { EventSourcePoller, type EventSourcePollerOptions } from './event-source-poller.js';
-import type { Target } from '../endpoint/resolve-target.js';
+import type { Target } from '../endpoint/target.js';
 
 export type WorkerPoolOptions = Pick<
   EventSourcePollerOptions,
@@ -13,7 +14,7 @@ export type WorkerPoolOptions = Pick<
 > & {
   target: Target;
   /** Powertools log level of the handler's logs. @default 'WARN' - failures only */
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  logLevel?: LogLevel;
 };
 
 export async function startWorkers(options: WorkerPoolOptions): Promise<EventSourcePoller> {

@@ -1,14 +1,25 @@
 /** What a parent and its worker processes agree on: how configuration and reports travel. */
+import type { Connection } from '../endpoint/connection.js';
 import type { Queues } from '../endpoint/queues.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 
 export const WORKER_CONFIG_ENV = 'FANOUT_WORKER_CONFIG';
 
 export type WorkerProcessConfig = {
-  target: { name: string; endpoint: string | undefined; where: string; queues: Queues };
+  target: { name: string; connection: Connection; where: string; queues: Queues };
   workers: Omit<WorkerPoolOptions, 'target'>;
 };
 
+/** What a worker process has used so far: its SQS requests by operation, peak memory and CPU time. */
+export type WorkerProcessStats = { pid: number; requests: Record<string, number>; maxRssKb: number; cpuUs: number };
+
 /** Messages a worker process sends its parent. */
-export type WorkerProcessMessage = { type: 'ready' } | { type: 'invoked'; records: number; failed: number } | { type: 'error'; message: string };
+export type WorkerProcessMessage =
+  | { type: 'ready' }
+  | { type: 'invoked'; records: number; failed: number }
+  | { type: 'error'; message: string }
+  | ({ type: 'stats' } & WorkerProcessStats);
+
+/** Messages a parent sends its worker processes. */
+export type WorkerProcessRequest = { type: 'stats' };
 

@@ -5,10 +5,10 @@
  * First SIGTERM/SIGINT: drain (stop receiving, finish running batches, release what arrives).
  * Second: exit at once; whatever was in flight reappears after its visibility timeout.
  */
-import type { Target } from '../endpoint/resolve-target.js';
-import { createSqsClient } from '../endpoint/sqs-client.js';
+import { openTarget } from '../endpoint/target.js';
+import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';
 import { startWorkers } from './start-workers.js';
-import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
+import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage, type WorkerProcessRequest } from './worker-process-config.js';
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[WORKER_CONFIG_ENV] ?? 'null') as WorkerProcessConfig | null;
@@ -17,17 +17,23 @@ async function main(): Promise<void> {
   const send = (message: WorkerProcessMessage) => {
     if (process.connected) process.send?.(message);
   };
-  const sqs = createSqsClient({ endpoint: config.target.endpoint });
-  const target: Target = { ...config.target, sqs };
+  // Counting costs a map increment per request; the parent asks for the counts (the benchmark does).
+  const requests: RequestCounter = new Map();
+  const target = openTarget({ ...config.target, sqs: createSqsClient(config.target.connection, { counter: requests }) });
   const poller = await startWorkers({ ...config.workers, target });
   poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
   poller.on('error', (error) => send({ type: 'error', message: error.message }));
+  process.on('message', (request: WorkerProcessRequest) => {
+    if (request.type !== 'stats') return;
+    const { user, system } = process.cpuUsage();
+    send({ type: 'stats', pid: process.pid, requests: Object.fromEntries(requests), maxRssKb: process.resourceUsage().maxRSS, cpuUs: user + system });
+  });
 
   let signals = 0;
   const onSignal = () => {
     if (++signals > 1) process.exit(130);
     void poller.stop().then(() => {
-      sqs.destroy();
+      target.close();
       process.exit(0);
     });
   };

@@ -6,9 +6,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { Target } from '../endpoint/resolve-target.js';
+import type { Target } from '../endpoint/target.js';
 import type { WorkerPoolOptions } from './start-workers.js';
-import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage } from './worker-process-config.js';
+import {
+  WORKER_CONFIG_ENV,
+  type WorkerProcessConfig,
+  type WorkerProcessMessage,
+  type WorkerProcessRequest,
+  type WorkerProcessStats,
+} from './worker-process-config.js';
 
 const RESPAWN_DELAY_MS = 200;
 const MAX_FAILED_STARTS = 5;
@@ -64,6 +70,27 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
     await Promise.all(Array.from({ length: this.#options.processes }, () => this.#spawn()));
   }
 
+  /** What each running child has used so far (SQS requests, peak RSS, CPU), asked over IPC. */
+  async stats(timeoutMs = 10_000): Promise<WorkerProcessStats[]> {
+    return Promise.all(
+      [...this.#children].map(async (child) => {
+        const reply = new Promise<WorkerProcessStats>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`worker process ${child.pid} did not report its stats within ${timeoutMs} ms`)), timeoutMs);
+          const onMessage = (message: WorkerProcessMessage) => {
+            if (message.type !== 'stats') return;
+            clearTimeout(timer);
+            child.off('message', onMessage);
+            const { type: _type, ...stats } = message;
+            resolve(stats);
+          };
+          child.on('message', onMessage);
+        });
+        child.send({ type: 'stats' } satisfies WorkerProcessRequest);
+        return reply;
+      }),
+    );
+  }
+
   /**
    * Asks every child to drain and waits for them to exit. With `force`, kills them at once
    * (their in-flight messages come back after the visibility timeout). Idempotent.
@@ -78,7 +105,7 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
   #spawn(): Promise<void> {
     const { target, processes: _processes, respawn: _respawn, env, ...workers } = this.#options;
     const config: WorkerProcessConfig = {
-      target: { name: target.name, endpoint: target.endpoint, where: target.where, queues: target.queues },
+      target: { name: target.name, connection: target.connection, where: target.where, queues: target.queues },
       workers,
     };
     const { path, execArgv } = childModule();
@@ -92,7 +119,7 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
           this.emit('ready', { pid });
           resolve();
         } else if (message.type === 'invoked') this.emit('invoked', { pid, records: message.records, failed: message.failed });
-        else this.emit('error', { pid, message: message.message });
+        else if (message.type === 'error') this.emit('error', { pid, message: message.message });
       });
       let ready = false;
       child.once('message', () => (ready = true));

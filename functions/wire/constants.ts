@@ -60,3 +60,8 @@ export const DISPATCHED_QUEUE_URL_ENV = 'FANOUT_DISPATCHED_QUEUE_URL';
 
 /** The message attribute carrying the run id, so a collector can skip other runs without parsing bodies. */
 export const RUN_ATTRIBUTE = 'fanout-run';
+
+/** Log levels of Powertools' logger (`POWERTOOLS_LOG_LEVEL`), for the deployed and the local worker alike. */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];

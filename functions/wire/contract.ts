@@ -6,6 +6,8 @@
  * Job ids are the job's index in its run (0 … count-1): compact to track and to list when missing.
  */
 import { z } from 'zod';
+import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { RUN_ATTRIBUTE } from './constants.js';
 import { ContractError, OversizeError } from './errors.js';
 
 /** Bumped on any change a deployed worker or collector could misread. */
@@ -76,6 +78,16 @@ export function parseJobMessage(body: string): JobMessage {
 /** Parses a finished message body; throws ContractError naming what is wrong. */
 export function parseResultMessage(body: string): ResultMessage {
   return parse(ResultMessageSchema, 'result message', body);
+}
+
+/** The message attributes that carry a run id, so a reader can route a message without parsing its body. */
+export function runAttributes(run: string): Record<string, MessageAttributeValue> {
+  return { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } };
+}
+
+/** The run id a message's attributes carry, if any. */
+export function runOfAttributes(attributes: Record<string, MessageAttributeValue> | undefined): string | undefined {
+  return attributes?.[RUN_ATTRIBUTE]?.StringValue;
 }
 
 /** Reads just the run id of a body that may be malformed, to attribute a failure to its run. */

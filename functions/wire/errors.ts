@@ -34,9 +34,14 @@ export class SendError extends FanoutError {
   override name = 'SendError';
 }
 
-/** Bad flags, missing manifests, unreachable endpoints: the user must change something. */
-export class ConfigError extends FanoutError {
-  override name = 'ConfigError';
+/** Bad flags, inputs or configuration (a missing stack, queue, credentials): the user must change something. */
+export class UsageError extends FanoutError {
+  override name = 'UsageError';
+}
+
+/** A service failed or could not be reached (network, throttling, a partial send): nothing is lost; run again. */
+export class ServiceError extends FanoutError {
+  override name = 'ServiceError';
 }
 
 /** The `{ name, message }` a result carries for a job that failed. */

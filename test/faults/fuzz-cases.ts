@@ -4,7 +4,6 @@
  * keys, numbers like 1e300, escapes) are written as text, since JSON.stringify would normalise them.
  */
 import { CONTRACT_VERSION } from '../../functions/wire/contract.js';
-import type { FuzzCase } from './fuzz-corpus.js';
 import type { Rng } from './rng.js';
 
 /** Out-of-range ids start here: far above any fuzz run's size. */
@@ -19,6 +18,26 @@ export type FuzzContext = {
   nextId(): number;
   /** A fresh out-of-range id. */
   outOfRangeId(): number;
+};
+
+export const FUZZ_OUTCOMES = ['dead-letter', 'error-result', 'dropped'] as const;
+export type FuzzOutcome = (typeof FUZZ_OUTCOMES)[number];
+
+export type FuzzCase = {
+  /** Position in the corpus; sent as the `faults-case` message attribute. */
+  index: number;
+  /** What kind of damage, e.g. `not-json/truncated`. */
+  category: string;
+  body: string;
+  expect: FuzzOutcome;
+  /** The run the body claims, when it is readable. */
+  run?: string;
+  /** error-result: the fuzz run's job ids it must produce; dropped: the out-of-range ids. */
+  ids: number[];
+  /** error-result: the name every one of its results must carry. */
+  errorName?: string;
+  /** error-result: the message, when it is fully determined by the input. */
+  errorMessage?: string;
 };
 
 export type FuzzDraft = Omit<FuzzCase, 'index'>;

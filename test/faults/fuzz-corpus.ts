@@ -22,25 +22,8 @@
 import { GENERATORS, OUT_OF_RANGE_BASE, type FuzzContext, type FuzzDraft, type FuzzGenerator } from './fuzz-cases.js';
 import type { Rng } from './rng.js';
 
-export const FUZZ_OUTCOMES = ['dead-letter', 'error-result', 'dropped'] as const;
-export type FuzzOutcome = (typeof FUZZ_OUTCOMES)[number];
-
-export type FuzzCase = {
-  /** Position in the corpus; sent as the `faults-case` message attribute. */
-  index: number;
-  /** What kind of damage, e.g. `not-json/truncated`. */
-  category: string;
-  body: string;
-  expect: FuzzOutcome;
-  /** The run the body claims, when it is readable. */
-  run?: string;
-  /** error-result: the fuzz run's job ids it must produce; dropped: the out-of-range ids. */
-  ids: number[];
-  /** error-result: the name every one of its results must carry. */
-  errorName?: string;
-  /** error-result: the message, when it is fully determined by the input. */
-  errorMessage?: string;
-};
+import type { FuzzCase } from './fuzz-cases.js';
+export { FUZZ_OUTCOMES, type FuzzCase, type FuzzOutcome } from './fuzz-cases.js';
 
 export type FuzzCorpus = {
   cases: FuzzCase[];

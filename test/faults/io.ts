@@ -7,10 +7,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { collect, type CollectReport } from '../../cli/master/collect/collect.js';
 import { MasterEmitter } from '../../cli/master/events.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
+import type { Target } from '../../cli/endpoint/target.js';
 import { BatchSender } from '../../functions/wire/batch-sender.js';
-import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../functions/wire/constants.js';
-import { encodeResultMessage, type Result } from '../../functions/wire/contract.js';
+import { SQS_LIMITS } from '../../functions/wire/constants.js';
+import { encodeResultMessage, runAttributes, type Result } from '../../functions/wire/contract.js';
 import { errorInfo } from '../../functions/wire/errors.js';
 import { outOfRangeIdOf } from './collector-process.js';
 import type { FuzzCorpus } from './fuzz-corpus.js';
@@ -66,7 +66,7 @@ export async function resendResults(target: Target, run: string, path: string, r
     }
   });
   const sender = new BatchSender(target.sqs, target.queues.finished.url);
-  const attributes = { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } };
+  const attributes = runAttributes(run);
   const sends: Promise<void>[] = [];
   for (let i = 0; i < results.length; ) {
     const size = rng.int(1, 5);

@@ -36,8 +36,8 @@ import { runManifestPath, runResultsPath } from '../../cli/master/paths.js';
 import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
 import { WorkerProcesses } from '../../cli/workers/worker-processes.js';
 import { BatchSender } from '../../functions/wire/batch-sender.js';
-import { QUEUES, RUN_ATTRIBUTE } from '../../functions/wire/constants.js';
-import { packJobMessages, type Json } from '../../functions/wire/contract.js';
+import { QUEUES } from '../../functions/wire/constants.js';
+import { packJobMessages, runAttributes, type Json } from '../../functions/wire/contract.js';
 import { errorInfo } from '../../functions/wire/errors.js';
 import { judge, type FaultEvidence, type FaultVerdict } from './accounting.js';
 import { CollectorProcess } from './collector-process.js';
@@ -233,7 +233,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     const resendJobs = (async () => {
       await until(() => handled >= chaos.jobResendAt * jobBodies.length || mainDone, stop.signal);
       const sender = new BatchSender(target.sqs, target.queues.dispatched.url);
-      const attributes = { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } };
+      const attributes = runAttributes(run);
       await Promise.all(chaos.jobResends.map((i) => sender.send(jobBodies[i]!, attributes)));
       const jobs = chaos.jobResends.reduce((n, i) => n + (JSON.parse(jobBodies[i]!) as { jobs: unknown[] }).jobs.length, 0);
       say(`re-sent ${chaos.jobResends.length} job messages (${jobs} jobs)`);

@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
-import { createQueues, type LocalQueueOverrides } from '../../cli/endpoint/queues.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
-import { createSqsClient, type RequestCounter } from '../../cli/endpoint/sqs-client.js';
+import { openEndpointTarget } from '../../cli/endpoint/endpoint-target.js';
+import type { LocalQueueOverrides } from '../../cli/endpoint/queues.js';
+import type { Target } from '../../cli/endpoint/target.js';
+import type { RequestCounter } from '../../cli/endpoint/clients.js';
 
 export type BackendName = 'embedded' | 'localstack';
 
@@ -25,18 +26,17 @@ export async function startEmbeddedBackend(): Promise<Backend> {
 }
 
 export function backendAt(name: BackendName, endpoint: string, stop: () => Promise<void> = async () => {}): Backend {
-  const clients: Array<{ destroy(): void }> = [];
+  const clients: Target[] = [];
   return {
     name,
     endpoint,
     async target(overrides = {}, counter) {
-      const sqs = createSqsClient({ endpoint, counter });
-      clients.push(sqs);
-      const queues = await createQueues(sqs, endpoint, { ...overrides, nameSuffix: randomBytes(4).toString('hex') });
-      return { name: endpoint, endpoint, sqs, queues, where: endpoint };
+      const target = await openEndpointTarget(endpoint, { queues: { ...overrides, nameSuffix: randomBytes(4).toString('hex') }, counter });
+      clients.push(target);
+      return target;
     },
     async stop() {
-      for (const client of clients) client.destroy();
+      for (const client of clients) client.close();
       await stop();
     },
   };

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
+import type { Target } from '../../cli/endpoint/target.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -96,7 +96,6 @@ describe('bad input gets a one-line error and exit 2', () => {
     ['a count that is not a number', ['dispatch', '--count', 'ten'], /--count must be a whole number from 1 to 10000000 \(given "ten"\)/],
     ['an unknown task', ['run', '--local', '--task', 'cube'], /unknown task "cube" \(known: square, burn, sleep, fail\)/],
     ['an unknown command', ['disptach'], /^fanout: unknown command 'disptach' \(Did you mean dispatch\?\)$/m],
-    ['an unreachable endpoint', ['dispatch', '--target', 'http://127.0.0.1:9'], /cannot reach SQS at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/],
     ['a target that is not a URL', ['dispatch', '--target', 'nowhere'], /--target must be local, aws or an http\(s\) URL \(given "nowhere"\)/],
     ['no local runtime', ['dispatch'], /no local fanout is running here: start `npx fanout local`/],
     ['no run to collect', ['collect'], /no run dispatched from this directory yet/],
@@ -106,6 +105,12 @@ describe('bad input gets a one-line error and exit 2', () => {
     expect(code).toBe(EXIT.usage);
     expect(stderr).toMatch(message);
     expect(stderr).toMatch(/^fanout: [^\n]+\n$/);
+  });
+
+  it('fails with exit 5 (a service, not a flag) if the endpoint is unreachable', async () => {
+    const { code, stderr } = await runCli(['dispatch', '--target', 'http://127.0.0.1:9'], env());
+    expect(code).toBe(EXIT.service);
+    expect(stderr).toMatch(/^fanout: cannot reach SQS at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\): is it running\?\n$/);
   });
 
   it('fails if a line of the inputs file is not JSON, naming the line, and sends nothing', async () => {

@@ -5,7 +5,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventSourcePoller, type EventSourcePollerOptions } from '../../cli/workers/event-source-poller.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
+import type { Target } from '../../cli/endpoint/target.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { drain, eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
 

@@ -11,7 +11,7 @@ import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { countInputs } from '../../cli/master/dispatch/inputs.js';
 import { MasterEmitter } from '../../cli/master/events.js';
 import type { EventSourcePoller } from '../../cli/workers/event-source-poller.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
+import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import type { Result } from '../../functions/wire/contract.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';

@@ -13,11 +13,10 @@ import { redrive } from '../../cli/master/dead-letters/redrive.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { countInputs } from '../../cli/master/dispatch/inputs.js';
 import { runResultsPath } from '../../cli/master/paths.js';
-import type { Target } from '../../cli/endpoint/resolve-target.js';
+import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { WorkerProcesses } from '../../cli/workers/worker-processes.js';
-import { RUN_ATTRIBUTE } from '../../functions/wire/constants.js';
-import { encodeResultMessage, type Result } from '../../functions/wire/contract.js';
+import { encodeResultMessage, runAttributes, type Result } from '../../functions/wire/contract.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { queueEnv, spawnCli } from '../helpers/cli.js';
 import { eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
@@ -82,7 +81,7 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     const { run, jobs } = await dispatch({ target, task: 'square', inputs: countInputs(2), home });
     const body = encodeResultMessage(run, [{ id: 0, ok: true, output: 0, ms: 1 }, { id: 1, ok: true, output: 1, ms: 1 }]);
     for (let i = 0; i < 2; i++) {
-      await target.sqs.send(new SendMessageCommand({ QueueUrl: target.queues.finished.url, MessageBody: body, MessageAttributes: { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } } }));
+      await target.sqs.send(new SendMessageCommand({ QueueUrl: target.queues.finished.url, MessageBody: body, MessageAttributes: runAttributes(run) }));
     }
     // Act
     const first = await collect({ target, manifest: { run, jobs }, timeoutMs: 30_000, home });

@@ -8,14 +8,14 @@
  */
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../../functions/wire/constants.js';
-import { parseResultMessage, type Result } from '../../../functions/wire/contract.js';
+import { parseResultMessage, runOfAttributes, type Result } from '../../../functions/wire/contract.js';
 import { errorInfo } from '../../../functions/wire/errors.js';
 import { deadLetteredJobs } from '../dead-letters/scan-dead-letters.js';
 import type { MasterEmitter } from '../events.js';
 import type { RunManifest } from '../manifest.js';
 import { runResultsPath } from '../paths.js';
-import type { Target } from '../../endpoint/resolve-target.js';
-import { explainSqsError, isConnectionError } from '../../endpoint/sqs-errors.js';
+import type { Target } from '../../endpoint/target.js';
+import { explainSqsError, isConnectionError } from '../../endpoint/aws-errors.js';
 import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
 import { ResultsFile } from './results-file.js';
 import { SeenJobs } from './seen-jobs.js';
@@ -84,7 +84,7 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
     const others: Message[] = [];
     const fresh: Result[] = [];
     for (const message of messages) {
-      const attributeRun = message.MessageAttributes?.[RUN_ATTRIBUTE]?.StringValue;
+      const attributeRun = runOfAttributes(message.MessageAttributes);
       if (attributeRun !== undefined && attributeRun !== run) {
         others.push(message);
         continue;
@@ -147,7 +147,7 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
     } catch (error) {
       if (done.signal.aborted) return undefined;
       if (isConnectionError(error) || (error as { name?: string }).name === 'QueueDoesNotExist') {
-        fatal ??= explainSqsError(error, target.where, queueUrl);
+        fatal ??= explainSqsError(error, target, queueUrl);
         stop();
         return undefined;
       }

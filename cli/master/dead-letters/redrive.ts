@@ -5,8 +5,8 @@
  * duplicate results), never loses.
  */
 import { BatchSender } from '../../../functions/wire/batch-sender.js';
-import { RUN_ATTRIBUTE } from '../../../functions/wire/constants.js';
-import type { Target } from '../../endpoint/resolve-target.js';
+import { runAttributes } from '../../../functions/wire/contract.js';
+import type { Target } from '../../endpoint/target.js';
 import { scanDeadLetters } from './scan-dead-letters.js';
 
 export type RedriveOptions = {
@@ -24,7 +24,7 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
   await scanDeadLetters(target, {
     take: async (letter) => {
       if (run !== undefined && letter.run !== run) return false;
-      const attributes = letter.run ? { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: letter.run } } : undefined;
+      const attributes = letter.run ? runAttributes(letter.run) : undefined;
       try {
         await sender.send(letter.message.Body ?? '', attributes);
       } catch {

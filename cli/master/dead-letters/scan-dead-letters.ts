@@ -6,7 +6,7 @@
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { SQS_LIMITS } from '../../../functions/wire/constants.js';
 import { parseJobMessage, peekRunId, type JobMessage } from '../../../functions/wire/contract.js';
-import type { Target } from '../../endpoint/resolve-target.js';
+import type { Target } from '../../endpoint/target.js';
 import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
 
 export type DeadLetter = {

@@ -1,16 +1,16 @@
 /**
  * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
  */
-import { MESSAGE_BODY_BYTES, RUN_ATTRIBUTE } from '../../../functions/wire/constants.js';
-import { MAX_JSON_DEPTH, packJobMessages, withinDepth, type Json } from '../../../functions/wire/contract.js';
+import { MESSAGE_BODY_BYTES } from '../../../functions/wire/constants.js';
+import { MAX_JSON_DEPTH, packJobMessages, runAttributes, withinDepth, type Json } from '../../../functions/wire/contract.js';
 import { BatchSender } from '../../../functions/wire/batch-sender.js';
-import { ConfigError, UnknownTaskError } from '../../../functions/wire/errors.js';
+import { ServiceError, UsageError, UnknownTaskError } from '../../../functions/wire/errors.js';
 import { taskNames } from '../../../functions/tasks/index.js';
 import type { MasterEmitter } from '../events.js';
 import { writeManifest, type RunManifest } from '../manifest.js';
 import { newRunId } from '../run-id.js';
-import type { Target } from '../../endpoint/resolve-target.js';
-import { explainSqsError } from '../../endpoint/sqs-errors.js';
+import type { Target } from '../../endpoint/target.js';
+import { explainSqsError } from '../../endpoint/aws-errors.js';
 import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
@@ -44,13 +44,13 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   const { target, task, inputs } = options;
   const known = 'knownTasks' in options ? options.knownTasks : taskNames();
   if (known && !known.includes(task)) throw new UnknownTaskError(task, known);
-  if (inputs.length === 0) throw new ConfigError('nothing to dispatch: no inputs');
+  if (inputs.length === 0) throw new UsageError('nothing to dispatch: no inputs');
   const run = options.run ?? newRunId();
-  const parallelMessages = target.endpoint === undefined ? PACKING.parallelMessages : PACKING.localParallelMessages;
+  const parallelMessages = target.connection.kind === 'aws' ? PACKING.parallelMessages : PACKING.localParallelMessages;
   const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length, parallelMessages);
 
   const tooDeep = inputs.findIndex((input) => !withinDepth(input));
-  if (tooDeep >= 0) throw new ConfigError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (tooDeep >= 0) throw new UsageError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);
   // Packed in full before the first send: an input too large for a message fails the run before anything is sent.
   const jobs = inputs.map((input, id) => ({ id, input }));
   const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BODY_BYTES, maxEntries: jobsPerMessage }));
@@ -70,7 +70,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   const manifestPath = await writeManifest(manifest, options.home);
 
   const sender = new BatchSender(target.sqs, target.queues.dispatched.url, { maxInFlight: options.concurrency ?? 8 });
-  const attributes = { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: run } };
+  const attributes = runAttributes(run);
   let sentJobs = 0;
   let sentMessages = 0;
   const sends = packed.map(({ body, entries }) =>
@@ -83,8 +83,9 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   const outcomes = await Promise.allSettled(sends);
   const failed = outcomes.filter((o) => o.status === 'rejected');
   if (failed.length > 0) {
-    const reason = explainSqsError((failed[0] as PromiseRejectedResult).reason, target.where, target.queues.dispatched.url);
-    throw new ConfigError(`${failed.length} of ${packed.length} messages were not sent (run ${run}): ${reason.message}`, { cause: reason });
+    const reason = explainSqsError((failed[0] as PromiseRejectedResult).reason, target, target.queues.dispatched.url);
+    const As = reason instanceof UsageError ? UsageError : ServiceError;
+    throw new As(`${failed.length} of ${packed.length} messages were not sent (run ${run}): ${reason.message}`, { cause: reason });
   }
 
   return { run, jobs: jobs.length, messages: packed.length, jobsPerMessage, manifestPath };

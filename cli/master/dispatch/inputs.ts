@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Json } from '../../../functions/wire/contract.js';
-import { ConfigError } from '../../../functions/wire/errors.js';
+import { UsageError } from '../../../functions/wire/errors.js';
 
 export function countInputs(count: number): Json[] {
   return Array.from({ length: count }, (_, i) => i);
@@ -15,7 +15,7 @@ export async function readInputsFile(path: string): Promise<Json[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read inputs file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot read inputs file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return parseInputsJsonl(text, path);
 }
@@ -29,9 +29,9 @@ export function parseInputsJsonl(text: string, source = 'inputs'): Json[] {
     try {
       inputs.push(JSON.parse(line) as Json);
     } catch (error) {
-      throw new ConfigError(`${source}:${index + 1}: not JSON (${(error as Error).message})`);
+      throw new UsageError(`${source}:${index + 1}: not JSON (${(error as Error).message})`);
     }
   }
-  if (inputs.length === 0) throw new ConfigError(`${source}: no inputs (the file is empty)`);
+  if (inputs.length === 0) throw new UsageError(`${source}: no inputs (the file is empty)`);
   return inputs;
 }

@@ -4,15 +4,15 @@
  */
 import {
   GetEventSourceMappingCommand,
-  LambdaClient,
+  type LambdaClient,
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
-import { ConfigError } from '../../../functions/wire/errors.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../endpoint/credentials.js';
-import type { Target } from '../../endpoint/resolve-target.js';
-import { explainAwsError } from '../../endpoint/sqs-errors.js';
+import { UsageError } from '../../../functions/wire/errors.js';
+import { createLambdaClient } from '../../endpoint/clients.js';
+import type { Target } from '../../endpoint/target.js';
+import { explainAwsError } from '../../endpoint/aws-errors.js';
 
 export type MappingState = {
   uuid: string;
@@ -25,21 +25,17 @@ export type MappingState = {
   reportsBatchItemFailures: boolean;
 };
 
-function lambdaClient(target: Target): LambdaClient {
-  return new LambdaClient(target.endpoint ? { endpoint: target.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {});
-}
-
 /** The mapping's UUID: from the stack's outputs, else looked up by function and queue. */
 async function mappingId(lambda: LambdaClient, target: Target): Promise<string> {
   if (target.stack?.eventSourceMappingId) return target.stack.eventSourceMappingId;
   if (!target.stack?.workerFunctionName) {
-    throw new ConfigError(`${target.where} has no deployed worker to pause, resume or inspect: these commands need --target aws (or a LocalStack endpoint with --stack NAME)`);
+    throw new UsageError(`${target.where} has no deployed worker to pause, resume or inspect: these commands need --target aws (or a LocalStack endpoint with --stack NAME)`);
   }
   const { EventSourceMappings } = await lambda.send(
     new ListEventSourceMappingsCommand({ FunctionName: target.stack.workerFunctionName, EventSourceArn: target.queues.dispatched.arn }),
   );
   const uuid = EventSourceMappings?.[0]?.UUID;
-  if (!uuid) throw new ConfigError(`no event source mapping from ${target.queues.dispatched.arn} to ${target.stack.workerFunctionName}`);
+  if (!uuid) throw new UsageError(`no event source mapping from ${target.queues.dispatched.arn} to ${target.stack.workerFunctionName}`);
   return uuid;
 }
 
@@ -56,11 +52,11 @@ function toState(mapping: EventSourceMappingConfiguration): MappingState {
 }
 
 async function withLambda<T>(target: Target, work: (lambda: LambdaClient, uuid: string) => Promise<T>): Promise<T> {
-  const lambda = lambdaClient(target);
+  const lambda = createLambdaClient(target.connection);
   try {
     return await work(lambda, await mappingId(lambda, target));
   } catch (error) {
-    throw explainAwsError(error, `Lambda at ${target.where}`);
+    throw explainAwsError(error, 'Lambda', target);
   } finally {
     lambda.destroy();
   }

@@ -1,19 +1,21 @@
 /**
- * SQS clients for every part of fanout (dispatcher, local workers, collector): keep-alive
- * sockets in a pool sized for the concurrency we use, and an optional request counter.
+ * The one factory for fanout's AWS SDK clients (SQS, CloudFormation, Lambda): the same
+ * connection, region and credentials rules for each, and for SQS a keep-alive socket pool sized
+ * for our concurrency and an optional request counter.
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Connection } from './connection.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
 
 /** Counts SQS requests by operation (SendMessageBatch, ReceiveMessage, …), retries included. */
 export type RequestCounter = Map<string, number>;
 
 export type SqsClientOptions = {
-  /** A local endpoint (embedded server, LocalStack); undefined for AWS as configured by the environment. */
-  endpoint?: string;
   /** Sockets per client. @default 64 */
   maxSockets?: number;
   /** Where to count requests. @default - not counted */
@@ -33,14 +35,19 @@ const UNSIGNED: SQSClientConfig['httpAuthSchemes'] = [
   },
 ];
 
-export function createSqsClient(options: SqsClientOptions = {}): SQSClient {
+/** Endpoint, region and credentials for a client of any service. */
+function base(connection: Connection) {
+  return connection.kind === 'endpoint' ? { endpoint: connection.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {};
+}
+
+export function createSqsClient(connection: Connection, options: SqsClientOptions = {}): SQSClient {
   const maxSockets = options.maxSockets ?? 64;
-  const local = options.endpoint !== undefined;
   const client = new SQSClient({
+    ...base(connection),
     // On loopback the MD5 checks of message bodies guard nothing (no network between the ends) and
     // cost a hash of every body sent and received; against AWS they stay on. Nor does a local
     // endpoint check signatures: its requests go unsigned.
-    ...(local && { endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, md5: false as const, httpAuthSchemes: UNSIGNED }),
+    ...(connection.kind === 'endpoint' && { md5: false as const, httpAuthSchemes: UNSIGNED }),
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -51,6 +58,14 @@ export function createSqsClient(options: SqsClientOptions = {}): SQSClient {
   });
   if (options.counter) countRequests(client, options.counter);
   return client;
+}
+
+export function createCloudFormationClient(connection: Connection): CloudFormationClient {
+  return new CloudFormationClient(base(connection));
+}
+
+export function createLambdaClient(connection: Connection): LambdaClient {
+  return new LambdaClient(base(connection));
 }
 
 /** Adds a middleware that counts each HTTP request the client makes, by operation. */

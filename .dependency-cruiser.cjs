@@ -1,0 +1,78 @@
+/**
+ * fanout's folder boundaries, checked by `npm run lint:boundaries` (part of `npm test`).
+ *
+ *   functions/wire/   the kernel: the wire contract, queue constants, errors, batching — imports nothing of ours
+ *   functions/        the worker (Lambda entry, run-jobs, tasks/) — the kernel and its tasks only
+ *   cli/endpoint/     which SQS, which queues, the SDK clients
+ *   cli/master/       dispatch, collect, the run store, dead letters, operations
+ *   cli/workers/      the handler off Lambda: event-source poller, worker processes
+ *   cli/local/        the AWS stand-in on this machine: embedded server, local runtime
+ *   cli/{bin,program,index}.ts, cli/commands/, cli/output/   the shell and the library entry
+ *   cdk/              the stack; nobody else imports it
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle means two modules cannot be understood (or loaded) one without the other.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'kernel-imports-nothing-of-ours',
+      severity: 'error',
+      comment: 'functions/wire is what every side shares; it must not pull any side in.',
+      from: { path: '^functions/wire/' },
+      to: { path: '^(functions/(?!wire/)|cli/|cdk/|bench/|scripts/|test/)' },
+    },
+    {
+      name: 'worker-imports-kernel-and-tasks-only',
+      severity: 'error',
+      comment: 'The Lambda bundle is functions/: it must not drag in the master, the CLI or the stack.',
+      from: { path: '^functions/(?!wire/)' },
+      to: { path: '^(cli/|cdk/|bench/|scripts/|test/)' },
+    },
+    {
+      name: 'master-stays-off-worker-hosts-local-and-shell',
+      severity: 'error',
+      comment: 'The master (dispatch, collect, the store) talks to queues; it does not host workers, run the local runtime or print.',
+      from: { path: '^cli/master/' },
+      to: { path: '^(cli/(workers|local|commands|output)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+    },
+    {
+      name: 'worker-hosts-never-import-the-master',
+      severity: 'error',
+      comment: 'Worker hosts run the handler; what the master does with results is none of their business.',
+      from: { path: '^cli/workers/' },
+      to: { path: '^(cli/(master|local|commands|output)/|cli/(bin|program|index)\\.ts$)' },
+    },
+    {
+      name: 'local-runtime-stays-below-the-master-and-shell',
+      severity: 'error',
+      from: { path: '^cli/local/' },
+      to: { path: '^(cli/(master|commands|output)/|cli/(bin|program|index)\\.ts$)' },
+    },
+    {
+      name: 'endpoint-is-a-leaf-of-cli',
+      severity: 'error',
+      comment: 'Which SQS and which queues: used by every side, so it uses none of them.',
+      from: { path: '^cli/endpoint/' },
+      to: { path: '^cli/(master|workers|local|commands|output)/|^cli/(bin|program|index)\\.ts$' },
+    },
+    {
+      name: 'nothing-outside-cdk-imports-cdk',
+      severity: 'error',
+      comment: 'aws-cdk-lib is for synthesis only; the CLI and the worker must load without it.',
+      from: { path: '^(functions|cli|bench|scripts)/' },
+      to: { path: '^cdk/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '(^|/)(dist|cdk\\.out|node_modules)/' },
+  },
+};

@@ -1,0 +1,26 @@
+/** A target on an endpoint whose queues fanout creates itself: the embedded server, LocalStack. */
+import { createSqsClient, type RequestCounter } from './clients.js';
+import { endpointConnection } from './connection.js';
+import { createQueues, type LocalQueueOverrides } from './queues.js';
+import { openTarget, type Target } from './target.js';
+
+export type EndpointTargetOptions = {
+  /** Queue attributes other than the stack's, and a name suffix. @default - the stack's queues */
+  queues?: LocalQueueOverrides;
+  counter?: RequestCounter;
+  /** How the target is named in messages. @default - the endpoint URL */
+  name?: string;
+};
+
+/** Creates (or finds) the three queues at `endpoint` and opens a target on them. */
+export async function openEndpointTarget(endpoint: string, options: EndpointTargetOptions = {}): Promise<Target> {
+  const connection = endpointConnection(endpoint);
+  const sqs = createSqsClient(connection, { counter: options.counter });
+  try {
+    const queues = await createQueues(sqs, endpoint, options.queues);
+    return openTarget({ name: options.name ?? connection.url, connection, sqs, queues });
+  } catch (error) {
+    sqs.destroy();
+    throw error;
+  }
+}
