@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../functions/wire/errors.js';
-import { taskNames } from '../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../functions/tasks/index.js';
 import { integerFlag, oneOf, secondsFlag } from '../cli/commands/validation.js';
 
 export const BENCH_TARGETS = ['embedded', 'localstack'] as const;
@@ -81,7 +81,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
   const { values } = parsed;
   if (values.help) return 'help';
   if (values.jobs === undefined) throw new UsageError(`--jobs is required\n${USAGE}`);
-  const task = oneOf('--task', taskNames())(values.task);
+  const task = oneOf('--task', BUILTIN_TASKS.names())(values.task);
   return {
     jobs: integerFlag('--jobs', 1, 10_000_000)(values.jobs),
     task,

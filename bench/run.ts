@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { collect } from '../cli/master/collect/collect.js';
 import { dispatch } from '../cli/master/dispatch/dispatch.js';
 import { MasterEmitter } from '../cli/master/events.js';
+import { RunStore } from '../cli/master/store/run-store.js';
 import type { RequestCounter } from '../cli/endpoint/clients.js';
 import { FanoutError } from '../functions/wire/errors.js';
 import { startProfiling } from './profiler.js';
@@ -28,6 +29,7 @@ import { formatSummary, type BenchResult } from './result.js';
 async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
   const inputs = jobInputs(options);
   const home = await mkdtemp(join(tmpdir(), 'fanout-bench-'));
+  const store = RunStore.open({ path: join(home, 'fanout.db') });
   const queues = await openBenchTarget(options.target);
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -45,16 +47,15 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
       const stopProfiling = options.cpuProfile ? await startProfiling(options.cpuProfile) : undefined;
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const dispatched = await dispatch({ target: queues.target, task: options.task, inputs, jobsPerMessage: options.pack, concurrency: options.sendConcurrency, home });
+      const dispatched = await dispatch({ target: queues.target, store, task: options.task, inputs, jobsPerMessage: options.pack, concurrency: options.sendConcurrency });
       const dispatchedAt = performance.now();
-      const dispatchRequests = new Map(queues.requests);
       const collected = await collect({
         target: queues.target,
-        manifest: { run: dispatched.run, jobs: dispatched.jobs },
+        store,
+        run: dispatched.run,
         timeoutMs: options.timeoutSeconds * 1000,
         receivers: options.receivers,
         events,
-        home,
       });
       const finished = performance.now();
       const cpu = process.cpuUsage(cpuBefore);
@@ -62,7 +63,8 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
 
       const workerSnapshot = await workers.snapshot();
       const cpuUs = cpu.user + cpu.system + workerSnapshot.processCpuUs - workersBefore.processCpuUs;
-      const collectRequests = subtract(queues.requests, dispatchRequests);
+      const dispatchRequests = counter(store.requireRun(dispatched.run).requests.dispatch);
+      const collectRequests = counter(collected.requests);
       const parentRssKb = process.resourceUsage().maxRSS;
       const totalS = (finished - started) / 1000;
       const requests = sum(dispatchRequests, workerSnapshot.requests, collectRequests);
@@ -89,10 +91,10 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
         receivers: options.receivers ?? null,
         messages: dispatched.messages,
         jobs_per_message: dispatched.jobsPerMessage,
-        complete: collected.complete && collected.ok === options.jobs,
-        ok: collected.ok,
-        failed: collected.failed,
-        duplicates: collected.duplicates,
+        complete: collected.complete && collected.counts.ok === options.jobs,
+        ok: collected.counts.ok,
+        failed: collected.counts.failed,
+        duplicates: collected.counts.duplicates,
         warnings: warnings.length,
         node: process.version,
       };
@@ -101,14 +103,13 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
     }
   } finally {
     await queues.close();
+    store.close();
     await rm(home, { recursive: true, force: true });
   }
 }
 
-function subtract(after: RequestCounter, before: RequestCounter): RequestCounter {
-  const out: RequestCounter = new Map();
-  for (const [operation, n] of after) if (n - (before.get(operation) ?? 0) > 0) out.set(operation, n - (before.get(operation) ?? 0));
-  return out;
+function counter(counts: Record<string, number>): RequestCounter {
+  return new Map(Object.entries(counts));
 }
 
 function sum(...counters: RequestCounter[]): RequestCounter {

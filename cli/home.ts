@@ -5,5 +5,5 @@
 import { resolve } from 'node:path';
 
 export function fanoutHome(): string {
-  return resolve(process.env.FANOUT_HOME ?? '.fanout');
+  return resolve(process.env.FANOUT_HOME || '.fanout');
 }

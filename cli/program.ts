@@ -4,14 +4,17 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '../functions/wire/constants.js';
-import { FanoutError, ServiceError } from '../functions/wire/errors.js';
+import { EXPORT_FORMATS } from './master/results/export-results.js';
+import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
-import { taskNames } from '../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../functions/tasks/index.js';
 import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
 import { localCommand } from './commands/local-command.js';
 import { pauseCommand, statusCommand } from './commands/operations-command.js';
 import { redriveCommand } from './commands/redrive-command.js';
+import { resultsCommand } from './commands/results-command.js';
+import { runsCommand } from './commands/runs-command.js';
 import { runCommand } from './commands/run-command.js';
 import { workCommand } from './commands/work-command.js';
 import { EXIT } from './output/exit-codes.js';
@@ -26,9 +29,12 @@ function addTargetOptions(command: Command): Command {
     .addOption(new Option('--stack <name>', 'deployed stack whose outputs name the queues (default: $FANOUT_STACK; with --target aws, Fanout)'))
     .addOption(new Option('--outputs-file <file>', 'outputs written by `cdk deploy --outputs-file` (default: ./cdk-outputs.json when it has the stack)'));
 }
-const taskOption = () => new Option('--task <name>', `task to run (${taskNames().join(', ')})`).default('square');
+const taskOption = () => new Option('--task <name>', `task to run (${BUILTIN_TASKS.names().join(', ')}; default: square)`);
 const countOption = () => new Option('--count <n>', 'jobs with inputs 0 … n-1 (default: 10)').argParser(integerFlag('--count', 1, 10_000_000));
-const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job input per line').conflicts('count');
+const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job input per line (- for standard input)').conflicts('count');
+const runOption = () => new Option('--run <id>', 'the run (default: the newest one in this directory\'s store)');
+const formatOption = () => new Option('--format <format>', 'jsonl, csv or json').default('jsonl').argParser(oneOf('--format', EXPORT_FORMATS));
+const forceOption = () => new Option('--force', 'replace --out even if it is not an earlier export of this run');
 const packOption = () => new Option('--pack <n>', 'jobs per message (default: chosen from the job count)').argParser(integerFlag('--pack', 1, 10_000));
 const timeoutOption = () => new Option('--timeout <seconds>', 'give up waiting after this long').default(60).argParser(secondsFlag('--timeout', 0));
 const jsonOption = () => new Option('--json', 'JSON lines on stdout, for programs');
@@ -48,14 +54,17 @@ export function buildProgram(): Command {
     .addOption(countOption())
     .addOption(inputsOption())
     .addOption(packOption())
+    .addOption(new Option('--resume <run>', 'send what an interrupted dispatch of this run did not').conflicts(['count']))
     .addOption(jsonOption())
     .action(async (flags) => exit(await dispatchCommand(flags)));
 
   addTargetOptions(program.command('collect'))
-    .description('gather a run\'s results from the finished queue into .fanout/runs/<run>.results.jsonl')
-    .option('--run <id>', 'run to collect (default: the last one dispatched from here)')
+    .description('gather a run\'s results into the run store (.fanout/fanout.db); --out also exports them')
+    .addOption(runOption())
     .addOption(timeoutOption())
-    .option('--out <file>', 'results file (default: .fanout/runs/<run>.results.jsonl)')
+    .option('--out <file>', 'export the results to this file at the end')
+    .addOption(formatOption())
+    .addOption(forceOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await collectCommand(flags)));
 
@@ -68,8 +77,27 @@ export function buildProgram(): Command {
     .addOption(packOption())
     .addOption(timeoutOption())
     .addOption(new Option('--workers <n>', 'local worker pollers (with --local)').default(2).argParser(integerFlag('--workers', 1, 256)))
+    .option('--out <file>', 'export the results to this file at the end')
+    .addOption(formatOption())
+    .addOption(forceOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await runCommand(flags)));
+
+  program
+    .command('results')
+    .description('a run\'s results from the store, to stdout or --out')
+    .argument('[run]', 'the run (default: the newest one)')
+    .option('--out <file>', 'write them to this file (written whole, then renamed into place)')
+    .addOption(formatOption())
+    .addOption(forceOption())
+    .action(async (run: string | undefined, flags) => exit(await resultsCommand(run, flags)));
+
+  program
+    .command('runs')
+    .description('the runs in this directory\'s store, newest first')
+    .addOption(new Option('--limit <n>', 'at most this many').default(50).argParser(integerFlag('--limit', 1, 1_000_000)))
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await runsCommand(flags)));
 
   program
     .command('local')
@@ -82,7 +110,7 @@ export function buildProgram(): Command {
 
   addTargetOptions(program.command('redrive'))
     .description('move a run\'s dead-lettered job messages back to the dispatched queue')
-    .option('--run <id>', 'run to redrive (default: the last one dispatched from here)')
+    .addOption(runOption())
     .option('--all', 'every message in the dead-letter queue, whatever its run')
     .addOption(jsonOption())
     .action(async (flags) => exit(await redriveCommand(flags)));
@@ -142,5 +170,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Which exit code a fanout error means: the user must change something (2), or try again (5). */
 function exitCodeOfError(error: FanoutError): number {
+  if (error instanceof StorageError) return EXIT.storage;
   return error instanceof ServiceError ? EXIT.service : EXIT.usage;
 }

@@ -1,12 +1,23 @@
 /**
- * Runs one message's jobs through a task, turning every outcome into a result: a job that
- * throws becomes `{ ok: false, error }`, never a retry of the whole message.
+ * Runs one message's jobs through their task, turning every outcome into a result: a job that
+ * throws, whose input fails the task's schema, or whose output cannot travel exactly as JSON
+ * becomes `{ ok: false, error }` for that job alone — never a retry of the whole message, never
+ * a cost to its neighbours.
  */
-import { MAX_JSON_DEPTH, withinDepth, type Job, type Json, type Result } from './wire/contract.js';
-import { ContractError, errorInfo, UnknownTaskError } from './wire/errors.js';
-import { findTask, taskNames } from './tasks/index.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { TaskContext } from './tasks/define-task.js';
+import type { TaskRegistry } from './tasks/registry.js';
+import type { Job, Json, Result } from './wire/contract.js';
+import { errorInfo, InputError, OutputError, UnknownTaskError } from './wire/errors.js';
+import { jsonProblem } from './wire/json.js';
 
 export type RunJobsOptions = {
+  /** The run the jobs belong to (for the task's context). */
+  run: string;
+  /** Delivery attempt of their message. @default 1 */
+  attempt?: number;
+  /** Time left in the invocation, in ms. @default - unlimited */
+  remainingTimeMs?: () => number;
   /**
    * Asked before each job; once it returns true, the remaining jobs are left unrun and returned
    * in `unfinished`, so a caller short of time can hand them on instead of losing them.
@@ -21,41 +32,45 @@ export type RunJobsOutcome = {
   unfinished: Job[];
 };
 
-export async function runJobs(taskName: string, jobs: readonly Job[], options: RunJobsOptions = {}): Promise<RunJobsOutcome> {
-  const task = findTask(taskName);
+export async function runJobs(registry: TaskRegistry, taskName: string, jobs: readonly Job[], options: RunJobsOptions): Promise<RunJobsOutcome> {
+  const task = registry.find(taskName);
   if (!task) {
-    const error = errorInfo(new UnknownTaskError(taskName, taskNames()));
-    return { results: jobs.map((job) => ({ id: job.id, ok: false, error, ms: 0 })), unfinished: [] };
+    const error = errorInfo(new UnknownTaskError(taskName, registry.names()));
+    const started = Date.now();
+    return { results: jobs.map((job) => ({ id: job.id, ok: false, error, started, ms: 0 })), unfinished: [] };
   }
+  const remainingTimeMs = options.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
+  const attempt = options.attempt ?? 1;
   const results: Result[] = [];
   for (const [index, job] of jobs.entries()) {
     if (options.shouldStop?.()) return { results, unfinished: jobs.slice(index) };
-    const started = performance.now();
+    const started = Date.now();
+    const t0 = performance.now();
     try {
-      const output = await task(job.input);
-      results.push({ id: job.id, ok: true, output: toJson(output), ms: elapsed(started) });
+      const context: TaskContext = { jobId: job.id, run: options.run, attempt, remainingTimeMs };
+      const input = task.input ? await validated(task.input, job.input, InputError, 'the input') : job.input;
+      const returned = task.run(input as never, context);
+      let output = returned instanceof Promise ? await returned : returned;
+      if (task.output) output = await validated(task.output, output, OutputError, 'the output');
+      const problem = jsonProblem(output, 'the output');
+      if (problem) throw new OutputError(problem);
+      results.push({ id: job.id, ok: true, output: output as Json, started, ms: elapsed(t0) });
     } catch (error) {
-      results.push({ id: job.id, ok: false, error: errorInfo(error), ms: elapsed(started) });
+      results.push({ id: job.id, ok: false, error: errorInfo(error), started, ms: elapsed(t0) });
     }
   }
   return { results, unfinished: [] };
 }
 
-function elapsed(since: number): number {
-  return Math.round((performance.now() - since) * 1000) / 1000;
+async function validated(schema: StandardSchemaV1, value: unknown, As: typeof InputError, what: string): Promise<unknown> {
+  const outcome = await schema['~standard'].validate(value);
+  if (!outcome.issues) return outcome.value;
+  const [issue] = outcome.issues;
+  const path = issue?.path?.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+  const more = outcome.issues.length > 1 ? ` (+${outcome.issues.length - 1} more)` : '';
+  throw new As(`${what}${path ? ` at ${path}` : ''} does not match the task's schema: ${issue?.message ?? 'invalid'}${more}`);
 }
 
-/**
- * Tasks may return anything; the wire carries JSON. Plain values pass as they are (the common,
- * hot case); anything else is round-tripped so what the collector sees is what was sent.
- * `undefined` becomes null, as JSON.stringify does inside an array; a BigInt, a cycle or nesting
- * deeper than the contract allows throws, failing the job.
- */
-function toJson(value: unknown): Json {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  const json = JSON.parse(JSON.stringify(value)) as Json;
-  if (!withinDepth(json)) throw new ContractError(`the output nests deeper than ${MAX_JSON_DEPTH} levels`);
-  return json;
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 1000) / 1000;
 }

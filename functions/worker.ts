@@ -1,5 +1,5 @@
 /**
- * The Lambda worker: SQS event of job messages in → result messages on the finished queue out.
+ * The Lambda worker: SQS event of job messages in → result messages on the run's result queue out.
  *
  * For each record: parse → run its jobs → send the results. A record whose results could not be
  * sent, or whose body breaks the contract, is reported in `batchItemFailures`, so SQS delivers it
@@ -13,23 +13,33 @@
  * none is computed twice, unless a send fails, in which case the whole record is retried and the
  * collector drops the repeated results. Without a dispatched queue URL there is no continuation:
  * the record is reported failed and retried whole.
+ *
+ * A run whose result queue is gone has been collected in full (or abandoned by its master): its
+ * late, repeated results have no reader, so the record is logged and completed, not retried.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { runJobs } from './run-jobs.js';
+import { BUILTIN_TASKS } from './tasks/index.js';
+import type { TaskRegistry } from './tasks/registry.js';
 import { BatchSender } from './wire/batch-sender.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, SQS_LIMITS } from './wire/constants.js';
-import { byteLength, packJobMessages, packResultMessages, parseJobMessage, peekRunId, runAttributes, type Result } from './wire/contract.js';
-import { UsageError, errorInfo, OversizeError, SendError } from './wire/errors.js';
-import { runJobs } from './run-jobs.js';
+import { jobMessageHead, parseJobMessage, peekRunId, resultEntry, resultMessageHead, runAttributes, type ContractVersion, type Result, type ResultOrigin } from './wire/contract.js';
+import { errorInfo, isMissingQueue, SendError, UsageError } from './wire/errors.js';
+import { byteLength, toWire } from './wire/json.js';
+import { entryRoom, pack, type PackLimits } from './wire/packing.js';
+import { replyQueueUrl } from './wire/run-queues.js';
 
 export type WorkerOptions = {
-  /** Client for the finished queue. @default - a client configured from the environment */
+  /** The tasks this worker runs. @default - the built-in tasks (square, burn, sleep, fail) */
+  tasks?: TaskRegistry;
+  /** Client for the queues. @default - a client configured from the environment */
   sqs?: SQSClient;
-  /** Where results go. @default - the FANOUT_FINISHED_QUEUE_URL environment variable */
+  /** The stack's finished queue: results of messages that name no reply queue, and the stem of run queues. @default - FANOUT_FINISHED_QUEUE_URL */
   finishedQueueUrl?: string;
-  /** Where unstarted jobs go when time runs out. @default - the FANOUT_DISPATCHED_QUEUE_URL environment variable */
+  /** Where unstarted jobs go when time runs out. @default - FANOUT_DISPATCHED_QUEUE_URL */
   dispatchedQueueUrl?: string;
   /** @default - a Powertools logger for service "fanout", level from POWERTOOLS_LOG_LEVEL */
   logger?: Logger;
@@ -37,7 +47,7 @@ export type WorkerOptions = {
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-const MESSAGE_LIMITS = { maxBytes: MESSAGE_BODY_BYTES, maxEntries: Number.MAX_SAFE_INTEGER };
+const MESSAGE_LIMITS: PackLimits = { maxBytes: MESSAGE_BODY_BYTES, maxEntries: Number.MAX_SAFE_INTEGER };
 
 /**
  * Time kept back at the end of an invocation to send results and continuations: 15% of the
@@ -48,84 +58,94 @@ export function reserveMs(invocationMs: number): number {
 }
 
 /**
- * Builds a handler. Lambda uses `handler` below; the local runtime builds its own with a client
- * pointed at the embedded server, so both run exactly this code.
+ * Builds a handler. Lambda uses `handler` below; local workers build their own with a client
+ * pointed at their endpoint, so both run exactly this code.
  */
 export function createHandler(options: WorkerOptions = {}): SqsHandler {
+  const tasks = options.tasks ?? BUILTIN_TASKS;
   const logger = options.logger ?? new Logger({ serviceName: 'fanout' });
   const finishedQueueUrl = options.finishedQueueUrl ?? process.env[FINISHED_QUEUE_URL_ENV];
   if (!finishedQueueUrl) throw new UsageError(`${FINISHED_QUEUE_URL_ENV} is not set: the worker does not know where to send results`);
   const dispatchedQueueUrl = options.dispatchedQueueUrl ?? process.env[DISPATCHED_QUEUE_URL_ENV];
   const sqs = options.sqs ?? new SQSClient({});
+  let invocations = 0;
 
   return async (event, context) => {
+    const origin = { worker: context.logStreamName, cold: invocations++ === 0 };
     // One processor per invocation: it keeps the batch's records and failures on itself, and
-    // the local poller runs several invocations of this handler at once.
+    // local pollers run several invocations of this handler at once.
     const processor = new BatchProcessor(EventType.SQS);
     // One sender per queue per invocation: the records' messages share SendMessageBatch calls.
-    const results = new BatchSender(sqs, finishedQueueUrl, { maxInFlight: SQS_LIMITS.batchEntries });
-    const continuations = dispatchedQueueUrl ? new BatchSender(sqs, dispatchedQueueUrl) : undefined;
+    const senders = new Map<string, BatchSender>();
+    const senderFor = (url: string) => {
+      let sender = senders.get(url);
+      if (!sender) senders.set(url, (sender = new BatchSender(sqs, url, { maxInFlight: SQS_LIMITS.batchEntries })));
+      return sender;
+    };
     const reserve = reserveMs(context.getRemainingTimeInMillis());
     const shouldStop = () => context.getRemainingTimeInMillis() < reserve;
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const attempt = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
       let message;
+      let resultsUrl;
       try {
         message = parseJobMessage(record.body);
+        resultsUrl = message.v >= 2 && 'reply' in message && message.reply ? replyQueueUrl(finishedQueueUrl, message.reply, message.run) : finishedQueueUrl;
       } catch (error) {
         // Searchable: filter the logs on reason=ContractError. SQS redrives the record to the DLQ.
-        logger.error('malformed job message', {
-          reason: errorInfo(error),
-          messageId: record.messageId,
-          run: peekRunId(record.body),
-          receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        });
+        logger.error('malformed job message', { reason: errorInfo(error), messageId: record.messageId, run: peekRunId(record.body), receiveCount: attempt });
         throw error;
       }
-      const outcome = await runJobs(message.task, message.jobs, { shouldStop });
-      const attributes = runAttributes(message.run);
-      const sends = packResults(message.run, outcome.results).map((body) => results.send(body, attributes));
+      const { run, task, v } = message;
+      const outcome = await runJobs(tasks, task, message.jobs, { run, attempt, remainingTimeMs: () => context.getRemainingTimeInMillis(), shouldStop });
+      const attributes = runAttributes(run);
+      const results = senderFor(resultsUrl);
+      const sends = resultBodies(v, run, { ...origin, attempt }, outcome.results).map((body) => results.send(body, attributes));
       if (outcome.unfinished.length > 0) {
-        if (!continuations) {
-          logger.warn('out of time with no dispatched queue to continue on: the record will be retried', { messageId: record.messageId, run: message.run });
+        if (!dispatchedQueueUrl) {
+          logger.warn('out of time with no dispatched queue to continue on: the record will be retried', { messageId: record.messageId, run });
           sends.push(Promise.reject(new SendError(`${DISPATCHED_QUEUE_URL_ENV} is not set: cannot continue ${outcome.unfinished.length} unstarted job(s)`)));
         } else {
-          logger.info('out of time: continuing unstarted jobs in a new message', { messageId: record.messageId, run: message.run, unfinished: outcome.unfinished.length });
-          for (const { body } of packJobMessages(message.run, message.task, outcome.unfinished, MESSAGE_LIMITS)) sends.push(continuations.send(body, attributes));
+          logger.info('out of time: continuing unstarted jobs in a new message', { messageId: record.messageId, run, unfinished: outcome.unfinished.length });
+          const head = jobMessageHead({ v, run, task, reply: 'reply' in message ? message.reply : undefined });
+          const entries = outcome.unfinished.map((job) => toWire({ id: job.id, input: job.input }));
+          for (const { body } of pack(head, entries, MESSAGE_LIMITS)) sends.push(senderFor(dispatchedQueueUrl).send(body, attributes));
         }
       }
-      try {
-        await Promise.all(sends);
-      } catch (error) {
-        logger.error('results not sent', { reason: errorInfo(error), messageId: record.messageId, run: message.run });
-        throw error;
+      const outcomes = await Promise.allSettled(sends);
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed.length === 0) return;
+      if (failed.every((f) => isMissingQueue(f.reason)) && resultsUrl !== finishedQueueUrl) {
+        logger.info("run's result queue is gone (collected in full, or abandoned): dropping its repeated results", { messageId: record.messageId, run, results: outcome.results.length });
+        return;
       }
+      logger.error('results not sent', { reason: errorInfo(failed[0]!.reason), messageId: record.messageId, run });
+      throw failed[0]!.reason;
     };
 
-    const response = await processPartialResponse(event, handleRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
     const failures = response.batchItemFailures.length;
     if (failures > 0) logger.warn('records left for redelivery', { failures, records: event.Records.length });
     return response;
   };
 }
 
-/** Result bodies for one message; a result too large for any message becomes an OversizeError result. */
-function packResults(run: string, results: Result[]): string[] {
-  try {
-    return Array.from(packResultMessages(run, results, MESSAGE_LIMITS), (packed) => packed.body);
-  } catch (error) {
-    if (!(error instanceof OversizeError)) throw error;
-    const fitted = results.map((result): Result => {
-      const bytes = byteLength(JSON.stringify(result));
-      if (bytes < MESSAGE_LIMITS.maxBytes - 256) return result;
-      const message = `result of ${bytes} bytes does not fit in one message (limit ${MESSAGE_LIMITS.maxBytes} bytes)`;
-      return { id: result.id, ok: false, error: { name: 'OversizeError', message }, ms: result.ms };
-    });
-    return Array.from(packResultMessages(run, fitted, MESSAGE_LIMITS), (packed) => packed.body);
-  }
+/**
+ * Result message bodies for one record's results, in the version it was asked in. A result too
+ * large for any message becomes an OversizeError result for that job alone.
+ */
+export function resultBodies(v: ContractVersion, run: string, origin: ResultOrigin, results: readonly Result[]): string[] {
+  const head = resultMessageHead(v, run, origin);
+  const room = entryRoom(head, MESSAGE_LIMITS);
+  const entries = results.map((result) => {
+    const entry = resultEntry(v, result);
+    const bytes = byteLength(entry);
+    if (bytes <= room) return entry;
+    const message = `result of ${bytes} bytes does not fit in one message (limit ${room} bytes)`;
+    return resultEntry(v, { id: result.id, ok: false, error: { name: 'OversizeError', message }, started: result.started ?? Date.now(), ms: result.ms });
+  });
+  return Array.from(pack(head, entries, MESSAGE_LIMITS), (packed) => packed.body);
 }
 
 let lambdaHandler: SqsHandler | undefined;

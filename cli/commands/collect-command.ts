@@ -1,52 +1,76 @@
-import type { Result } from '../../functions/wire/contract.js';
+/** `fanout collect`: gather a run's results into the run store; optionally export them. */
 import { collect, type CollectReport } from '../master/collect/collect.js';
 import { MasterEmitter } from '../master/events.js';
-import { readManifest, type RunManifest } from '../master/manifest.js';
 import { getMapping } from '../master/operations/event-source-mapping.js';
-import { note, outputMode, showProgress } from '../output/reporter.js';
-import { exitCodeOf, printSummary } from '../output/summary.js';
+import { exportResults, type ExportFormat } from '../master/results/export-results.js';
+import type { RunStore } from '../master/store/run-store.js';
+import type { RunRecord } from '../master/store/types.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { Target } from '../endpoint/target.js';
+import { jsonLine, note, outputMode, showProgress } from '../output/reporter.js';
+import { exitCodeOf, printSummary } from '../output/summary.js';
+import { pickRun, withStore } from './run-store.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
-export type CollectFlags = TargetFlags & { run?: string; timeout: number; json?: boolean; out?: string };
+export type ExportFlags = { out?: string; format: ExportFormat; force?: boolean };
+export type CollectFlags = TargetFlags & ExportFlags & { run?: string; timeout: number; json?: boolean };
 
 export async function collectCommand(flags: CollectFlags): Promise<number> {
-  const manifest = await readManifest(flags.run);
-  // The run's own target unless told otherwise: its results are where its jobs went.
-  const target = await resolveTarget(runTargetOptions(flags, manifest));
-  await warnIfPaused(target);
-  const report = await collectWithOutput(target, manifest, flags);
-  target.sqs.destroy();
-  return exitCodeOf(report);
+  return withStore(async (store) => {
+    const record = pickRun(store, flags.run);
+    // The run's own target unless told otherwise: its results are where its jobs went.
+    const target = await resolveTarget(runTargetOptions(flags, record));
+    try {
+      await warnIfPaused(target);
+      return exitCodeOf(await collectWithOutput(target, store, record, flags));
+    } finally {
+      target.close();
+    }
+  });
 }
 
-/** Collect with the progress display and summary: shared by `collect` and `run`. */
+export type CollectOutputOptions = {
+  events?: MasterEmitter;
+  /** Failures are printed one per line as they come (by the caller): the summary does not repeat them. */
+  failuresShown?: boolean;
+  /** Stops collecting (Ctrl-C is handled here as well). */
+  signal?: AbortSignal;
+};
+
+/** Collect with the progress display, the export and the summary: shared by `collect` and `run`. */
 export async function collectWithOutput(
   target: Target,
-  manifest: Pick<RunManifest, 'run' | 'jobs'>,
-  flags: Pick<CollectFlags, 'timeout' | 'json' | 'out'>,
-  events = new MasterEmitter(),
+  store: RunStore,
+  record: RunRecord,
+  flags: Pick<CollectFlags, 'timeout' | 'json' | 'out' | 'format' | 'force'>,
+  options: CollectOutputOptions = {},
 ): Promise<CollectReport> {
   const mode = outputMode(flags.json);
-  const failures: Result[] = [];
-  events.on('result', ({ result }) => {
-    if (!result.ok) failures.push(result);
-  });
-  // Ctrl-C: stop collecting, keep what was written, print where things stand.
+  const events = options.events ?? new MasterEmitter();
+  // --json: every result of the run, once — those stored by an earlier collect first.
+  if (mode === 'json') for (const result of store.results(record.id)) jsonLine('result', { run: record.id, ...result });
+  // Ctrl-C: stop collecting, keep what was stored, print where things stand.
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
   process.once('SIGINT', onSignal);
+  options.signal?.addEventListener('abort', onSignal, { once: true });
   const started = performance.now();
-  const stopProgress = showProgress(events, mode, `collecting ${manifest.run}`, manifest.jobs);
+  const total = () => store.getRun(record.id)?.jobs;
+  const stopProgress = showProgress(events, mode, { label: `collecting ${record.id}`, total, done: record.counts.done });
   let report: CollectReport;
   try {
-    report = await collect({ target, manifest, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal, resultsPath: flags.out });
+    report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal });
   } finally {
     stopProgress();
     process.off('SIGINT', onSignal);
+    options.signal?.removeEventListener('abort', onSignal);
   }
-  printSummary(report, failures, mode, (performance.now() - started) / 1000);
+  let exportedTo: string | undefined;
+  if (flags.out !== undefined) {
+    await exportResults(store, record.id, { path: flags.out, format: flags.format, force: flags.force });
+    exportedTo = flags.out;
+  }
+  printSummary(report, store, { mode, seconds: (performance.now() - started) / 1000, failuresShown: options.failuresShown, exportedTo });
   return report;
 }
 

@@ -1,24 +1,77 @@
-import { dispatch } from '../master/dispatch/dispatch.js';
+/** `fanout dispatch`: send jobs (or the rest of an interrupted run); prints the run id alone on stdout. */
+import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
+import { UsageError } from '../../functions/wire/errors.js';
+import { dispatch, type DispatchReport } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
-import { jsonLine, note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
-import { resolveInputs, type InputsFlags } from './inputs-option.js';
-import type { TargetFlags } from './target-flags.js';
+import { EXIT } from '../output/exit-codes.js';
+import { jsonLine, note, outputMode } from '../output/reporter.js';
+import { inputsSource, type InputsFlags } from './inputs-option.js';
+import { withStore } from './run-store.js';
+import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
-export type DispatchFlags = InputsFlags & TargetFlags & { task: string; pack?: number; json?: boolean };
+export type DispatchFlags = InputsFlags & TargetFlags & { task?: string; pack?: number; json?: boolean; resume?: string };
 
-/** Sends the jobs; prints the run id alone on stdout (`RUN=$(fanout dispatch)`), the rest on stderr. */
+/** `RUN=$(fanout dispatch)` works: the run id is all that goes to stdout; the rest goes to stderr. */
 export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
-  const inputs = await resolveInputs(flags);
-  const target = await resolveTarget(flags);
-  const events = new MasterEmitter();
-  const report = await dispatch({ target, task: flags.task, inputs, jobsPerMessage: flags.pack, events, stack: flags.stack });
-  target.sqs.destroy();
-  if (flags.json) {
-    jsonLine('dispatched', { ...report, task: flags.task, target: target.name, endpoint: target.where });
-  } else {
-    note(`dispatched ${report.jobs} ${flags.task} job(s) in ${report.messages} message(s) to ${target.name} (${target.where})`);
-    process.stdout.write(`${report.run}\n`);
+  if (flags.resume !== undefined && (flags.count !== undefined || flags.pack !== undefined)) {
+    throw new UsageError('--resume continues a run as it was dispatched: drop --count and --pack (give --inputs only for a run read from stdin)');
   }
-  return 0;
+  return withStore(async (store) => {
+    const resumed = flags.resume !== undefined ? store.requireRun(flags.resume) : undefined;
+    const target = await resolveTarget(resumed ? runTargetOptions(flags, resumed) : flags);
+    const mode = outputMode(flags.json);
+    const events = new MasterEmitter();
+    const stopProgress = showSent(events, mode === 'json');
+    const interrupt = new AbortController();
+    let signals = 0;
+    const onSignal = () => {
+      // Once: finish the window in flight and record it. Twice: now (the run stays resumable).
+      if (++signals > 1) process.exit(EXIT.interrupted);
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    let report: DispatchReport;
+    try {
+      report = await dispatch({
+        target,
+        store,
+        task: resumed ? undefined : (flags.task ?? 'square'),
+        tasks: BUILTIN_TASKS,
+        inputs: resumed && flags.inputs === undefined ? undefined : inputsSource(flags),
+        resume: flags.resume,
+        jobsPerMessage: flags.pack,
+        events,
+        signal: interrupt.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      stopProgress();
+      target.close();
+    }
+    const task = store.requireRun(report.run).task;
+    if (mode === 'json') jsonLine('dispatched', { ...report, task, target: target.name, endpoint: target.where, store: store.path });
+    else if (report.interrupted) {
+      note(`interrupted: ${report.jobsSent} job(s) of run ${report.run} sent; send the rest with: fanout dispatch --resume ${report.run}`);
+    } else {
+      note(`dispatched ${report.jobs} ${task} job(s) in ${report.messages} message(s) to ${target.name} (${target.where})`);
+      process.stdout.write(`${report.run}\n`);
+    }
+    return report.interrupted ? EXIT.interrupted : EXIT.ok;
+  });
+}
+
+/** A line every two seconds while a long dispatch sends (nothing for a short one). */
+function showSent(events: MasterEmitter, quiet: boolean): () => void {
+  if (quiet) return () => {};
+  let latest: { run: string; jobs: number; totalJobs: number | undefined } | undefined;
+  let shown = -1;
+  events.on('sent', (sent) => (latest = sent));
+  const timer = setInterval(() => {
+    if (!latest || latest.jobs === shown) return;
+    shown = latest.jobs;
+    note(`dispatching ${latest.run}: ${latest.jobs}/${latest.totalJobs ?? '?'} jobs sent`);
+  }, 2000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

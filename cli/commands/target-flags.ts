@@ -1,4 +1,6 @@
 /** The flags every command that talks to queues shares. */
+import type { RunRecord } from '../master/store/types.js';
+
 export type TargetFlags = {
   /** `local`, `aws` or an endpoint URL. */
   target?: string;
@@ -10,8 +12,8 @@ export type TargetFlags = {
 
 /**
  * The target options for a command about a dispatched run: the flags, else FANOUT_TARGET, else
- * where the run's manifest says its jobs went (and through which stack).
+ * where the run store says its jobs went (and through which stack).
  */
-export function runTargetOptions<F extends TargetFlags>(flags: F, manifest: { target: string; stack?: string } | undefined): F {
-  return { ...flags, target: flags.target || process.env.FANOUT_TARGET || manifest?.target, stack: flags.stack || manifest?.stack };
+export function runTargetOptions<F extends TargetFlags>(flags: F, run: RunRecord | undefined): F {
+  return { ...flags, target: flags.target || process.env.FANOUT_TARGET || run?.target.name, stack: flags.stack || run?.target.stack };
 }

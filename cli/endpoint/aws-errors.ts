@@ -3,7 +3,7 @@
  * when the user must change something (credentials, region, a missing queue or permission), a
  * ServiceError when the service failed or could not be reached (run again).
  */
-import { FanoutError, ServiceError, UsageError } from '../../functions/wire/errors.js';
+import { FanoutError, isMissingQueue, ServiceError, UsageError } from '../../functions/wire/errors.js';
 import type { Connection } from './connection.js';
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'TimeoutError']);
@@ -70,12 +70,6 @@ export function explainAwsError(error: unknown, service: string, place: Place): 
   if (error instanceof FanoutError) return error;
   const e = error as { name?: string; message?: string };
   return explainCommon(error, at) ?? new ServiceError(oneLine(`${at.service} at ${at.where} refused: ${e?.name ?? 'Error'}: ${e?.message ?? ''}`), { cause: error });
-}
-
-/** True for SQS's "no such queue" in any of its spellings (query and JSON protocols). */
-export function isMissingQueue(error: unknown): boolean {
-  const e = error as { name?: string; Code?: string };
-  return e?.name === 'QueueDoesNotExist' || e?.name === 'AWS.SimpleQueueService.NonExistentQueue' || e?.Code === 'AWS.SimpleQueueService.NonExistentQueue';
 }
 
 /**

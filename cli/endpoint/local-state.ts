@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../functions/wire/errors.js';
 import { fanoutHome } from '../home.js';
+import { isProcessAlive } from '../processes.js';
 
 export type LocalState = { endpoint: string; pid: number; startedAt: string };
 
@@ -28,17 +29,8 @@ export async function readLocalState(path = localStatePath()): Promise<LocalStat
   } catch {
     throw new UsageError('no local fanout is running here: start `npx fanout local` in another terminal, or pass --target aws|URL');
   }
-  if (!isAlive(state.pid)) {
+  if (!isProcessAlive(state.pid)) {
     throw new UsageError(`the local fanout recorded in ${path} (pid ${state.pid}) is gone: start \`npx fanout local\` again`);
   }
   return state;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,7 +10,12 @@ import { createCloudFormationClient } from './clients.js';
 import type { Connection } from './connection.js';
 import { explainAwsError } from './aws-errors.js';
 
-export type StackOutputs = { [K in keyof typeof STACK_OUTPUTS]: string | undefined } & { source: string };
+export type StackOutputs = { [K in keyof typeof STACK_OUTPUTS]: string | undefined } & {
+  /** The stack's name. */
+  name: string;
+  /** Where the outputs were read, for messages. */
+  source: string;
+};
 
 export type StackOutputsOptions = {
   stack: string;
@@ -79,5 +84,6 @@ function pick(outputs: Record<string, unknown>, stack: string, source: string): 
     }
   }
   picked.source = source;
+  picked.name = stack;
   return picked;
 }

@@ -23,39 +23,94 @@ export function note(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/**
- * Shows collect's progress towards `total` results, starting from `done` (a resumed run).
- * Returns a function that ends the display.
- */
-export function showProgress(events: MasterEmitter, mode: OutputMode, label: string, total: number, done = 0): () => void {
-  let count = done;
-  const warn = ({ message }: { message: string }) => (mode === 'json' ? jsonLine('warning', { message }) : note(`warning: ${message}`));
-  const malformed = ({ messageId, reason }: { messageId: string; reason: string }) =>
-    mode === 'json' ? jsonLine('malformed', { messageId, reason }) : note(`warning: malformed result message ${messageId} left on the queue: ${reason}`);
-  events.on('warning', warn);
-  events.on('malformed', malformed);
+/** A warning: a line for people, or a `warning` JSON line. */
+export function warn(mode: OutputMode, message: string): void {
+  if (mode === 'json') jsonLine('warning', { message });
+  else note(`warning: ${message}`);
+}
 
-  if (mode === 'tty') {
-    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} | eta {eta_formatted}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-    bar.start(total, done);
-    const onResult = () => bar.update(++count);
+export type ProgressOptions = {
+  label: string;
+  /** Results expected, when known. */
+  total: () => number | undefined;
+  /** Results already stored when the display starts (a resumed collect). */
+  done: number;
+};
+
+/** Seconds without a result after which the ETA is withheld: a rate from before a stall says nothing. */
+const STALLED_S = 5;
+
+/**
+ * Shows collect's progress and its warnings (JSON result lines in json mode). Returns a
+ * function that ends the display.
+ */
+export function showProgress(events: MasterEmitter, mode: OutputMode, options: ProgressOptions): () => void {
+  let count = options.done;
+  const onWarning = ({ message }: { message: string }) => warn(mode, message);
+  const onMalformed = ({ messageId, reason }: { messageId: string; reason: string }) =>
+    mode === 'json' ? jsonLine('malformed', { messageId, reason }) : note(`warning: malformed result message ${messageId} kept in quarantine: ${reason}`);
+  events.on('warning', onWarning);
+  events.on('malformed', onMalformed);
+  const detach = () => {
+    events.off('warning', onWarning);
+    events.off('malformed', onMalformed);
+  };
+
+  if (mode === 'json') {
+    const onResult = ({ run, result }: { run: string; result: object }) => jsonLine('result', { run, ...result });
     events.on('result', onResult);
     return () => {
+      detach();
       events.off('result', onResult);
-      bar.stop();
     };
   }
-  if (mode === 'plain') {
-    const onResult = () => count++;
-    events.on('result', onResult);
-    const timer = setInterval(() => note(`${label}: ${count}/${total}`), 2000);
+
+  const started = Date.now();
+  let lastResultAt = started;
+  const firstCount = count;
+  const onResult = () => {
+    count++;
+    lastResultAt = Date.now();
+  };
+  events.on('result', onResult);
+  const eta = (): string => {
+    const total = options.total();
+    const now = Date.now();
+    if (total === undefined || count === firstCount || now - lastResultAt > STALLED_S * 1000) return '—';
+    const rate = (count - firstCount) / ((lastResultAt - started) / 1000 || 0.001);
+    return `${Math.max(0, Math.ceil((total - count) / rate))}s`;
+  };
+
+  if (mode === 'tty') {
+    const bar = new SingleBar(
+      { format: `${options.label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} | eta {honestEta}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+      Presets.shades_classic,
+    );
+    bar.start(options.total() ?? count, count, { honestEta: '—' });
+    const timer = setInterval(() => {
+      const total = options.total();
+      if (total !== undefined) bar.setTotal(total);
+      bar.update(count, { honestEta: eta() });
+    }, 200);
     timer.unref();
     return () => {
       clearInterval(timer);
+      bar.update(count, { honestEta: '0s' });
+      bar.stop();
+      detach();
       events.off('result', onResult);
     };
   }
-  const onResult = ({ run, result }: { run: string; result: object }) => jsonLine('result', { run, ...result });
-  events.on('result', onResult);
-  return () => events.off('result', onResult);
+  let shown = -1;
+  const timer = setInterval(() => {
+    if (count === shown) return;
+    shown = count;
+    note(`${options.label}: ${count}/${options.total() ?? '?'}`);
+  }, 2000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    detach();
+    events.off('result', onResult);
+  };
 }

@@ -1,26 +1,13 @@
 /**
- * The task registry. To add a task: write `functions/tasks/<name>.ts` exporting a `Task`,
- * then add one line below. The worker (Lambda or local) runs whatever is registered here.
+ * Tasks: declared with `defineTask`, grouped in modules, looked up by name in a `TaskRegistry`.
+ * `fanout/task` (this module) is light enough to import from a Lambda bundle.
  */
-import { burn } from './burn.js';
-import { fail } from './fail.js';
-import { sleep } from './sleep.js';
-import { square } from './square.js';
-import type { Task } from './types.js';
+import * as builtin from './builtin.js';
+import { TaskRegistry } from './registry.js';
 
-export const TASKS: Readonly<Record<string, Task>> = Object.freeze({
-  square,
-  burn,
-  sleep,
-  fail,
-});
+export { defineTask, isTask, type Task, type TaskContext, type TaskDefinition, type TaskInput, type TaskOutput } from './define-task.js';
+export { TaskRegistry } from './registry.js';
+export * as builtinTasks from './builtin.js';
 
-export function findTask(name: string): Task | undefined {
-  return Object.hasOwn(TASKS, name) ? TASKS[name] : undefined;
-}
-
-export function taskNames(): string[] {
-  return Object.keys(TASKS);
-}
-
-export type { Task } from './types.js';
+/** The registry of the built-in tasks (square, burn, sleep, fail). */
+export const BUILTIN_TASKS = new TaskRegistry(builtin);

@@ -8,7 +8,7 @@
  */
 import { SendMessageBatchCommand, type MessageAttributeValue, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_LIMITS } from './constants.js';
-import { byteLength } from './contract.js';
+import { byteLength } from './json.js';
 import { errorInfo, SendError } from './errors.js';
 
 export type BatchSenderOptions = {

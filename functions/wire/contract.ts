@@ -2,64 +2,113 @@
  * The wire contract: the only module that knows what travels on the queues.
  *
  * A job message carries one run's jobs for one task; a result message carries one run's results.
- * Both hold many entries so that dispatch can pack jobs (one message per job costs one SQS request per job).
- * Job ids are the job's index in its run (0 … count-1): compact to track and to list when missing.
+ * Both hold many entries so that dispatch can pack jobs (one message per job costs one SQS request
+ * per job). Job ids are the job's index in its run (0 … count-1): compact to track and to list
+ * when missing. docs/contract.md describes it for programs in other languages.
+ *
+ * Versions: a worker reads job messages of version 1 and 2 and answers in the version it was
+ * asked in, so an older master keeps working against a newer worker; a collector reads both.
+ * - v1: `{ v: 1, run, task, jobs }` → `{ v: 1, run, results: [{ id, ok, output | error, ms }] }`
+ * - v2: a job message may name its `reply` queue (the run's own result queue); a result message
+ *   says which `worker` ran the jobs, whether it was a `cold` start and the delivery `attempt`,
+ *   and each result when it `started` (epoch ms).
  */
-import { z } from 'zod';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
 import { RUN_ATTRIBUTE } from './constants.js';
-import { ContractError, OversizeError } from './errors.js';
+import { ContractError } from './errors.js';
+import { MAX_JSON_DEPTH, toWire, withinDepth } from './json.js';
 
-/** Bumped on any change a deployed worker or collector could misread. */
-export const CONTRACT_VERSION = 1;
+/** The version this fanout writes. Bumped on any change a deployed worker or collector could misread. */
+export const CONTRACT_VERSION = 2;
+/** Every version this fanout reads. */
+export const CONTRACT_VERSIONS = [1, 2] as const;
+export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
 
-const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a run id is 1-64 letters, digits, "-" or "_"');
-const jobId = z.number().int().nonnegative();
-const taskName = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a task name is lowercase letters, digits and "-"');
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TASK_NAME = /^[a-z][a-z0-9-]{0,63}$/;
 
+const runId = z.string().regex(RUN_ID, 'a run id is 1-64 letters, digits, "-" or "_"');
+const jobId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const taskName = z.string().regex(TASK_NAME, 'a task name is lowercase letters, digits and "-", starting with a letter');
 const json = z.json();
+
+/** True if `value` is a run id the contract accepts (and so safe in a file or queue name). */
+export function isRunId(value: string): boolean {
+  return RUN_ID.test(value);
+}
+
+/** True if `value` is a task name the contract accepts. */
+export function isTaskName(value: string): boolean {
+  return TASK_NAME.test(value);
+}
 
 export const JobSchema = z.strictObject({ id: jobId, input: json });
 
-export const JobMessageSchema = z.strictObject({
-  v: z.literal(CONTRACT_VERSION),
+const JobMessageV1 = z.strictObject({ v: z.literal(1), run: runId, task: taskName, jobs: z.array(JobSchema).min(1) });
+const JobMessageV2 = z.strictObject({
+  v: z.literal(2),
   run: runId,
   task: taskName,
+  /** The queue URL the results go to; absent: the stack's shared finished queue. */
+  reply: z.url({ protocol: /^https?$/ }).optional(),
   jobs: z.array(JobSchema).min(1),
 });
+export const JobMessageSchema = z.discriminatedUnion('v', [JobMessageV1, JobMessageV2]);
 
-const Timing = { ms: z.number().nonnegative() };
-export const ResultSchema = z.discriminatedUnion('ok', [
-  z.strictObject({ id: jobId, ok: z.literal(true), output: json, ...Timing }),
-  z.strictObject({
-    id: jobId,
-    ok: z.literal(false),
-    error: z.strictObject({ name: z.string(), message: z.string() }),
-    ...Timing,
-  }),
+const ErrorInfo = z.strictObject({ name: z.string(), message: z.string() });
+const ms = z.number().nonnegative();
+const ResultV1 = z.discriminatedUnion('ok', [
+  z.strictObject({ id: jobId, ok: z.literal(true), output: json, ms }),
+  z.strictObject({ id: jobId, ok: z.literal(false), error: ErrorInfo, ms }),
 ]);
-
-export const ResultMessageSchema = z.strictObject({
-  v: z.literal(CONTRACT_VERSION),
+const started = z.number().nonnegative();
+const ResultV2 = z.discriminatedUnion('ok', [
+  z.strictObject({ id: jobId, ok: z.literal(true), output: json, started, ms }),
+  z.strictObject({ id: jobId, ok: z.literal(false), error: ErrorInfo, started, ms }),
+]);
+const ResultMessageV1 = z.strictObject({ v: z.literal(1), run: runId, results: z.array(ResultV1).min(1) });
+const ResultMessageV2 = z.strictObject({
+  v: z.literal(2),
   run: runId,
-  results: z.array(ResultSchema).min(1),
+  /** Which worker ran the jobs: a Lambda log stream (one per execution environment), or a local process. */
+  worker: z.string().max(512),
+  /** The worker's first invocation. */
+  cold: z.boolean(),
+  /** Delivery attempt of the job message (its ApproximateReceiveCount). */
+  attempt: z.number().int().min(1),
+  results: z.array(ResultV2).min(1),
 });
+export const ResultMessageSchema = z.discriminatedUnion('v', [ResultMessageV1, ResultMessageV2]);
 
 export type Json = z.infer<typeof json>;
 export type Job = z.infer<typeof JobSchema>;
 export type JobMessage = z.infer<typeof JobMessageSchema>;
-export type Result = z.infer<typeof ResultSchema>;
-export type ResultMessage = z.infer<typeof ResultMessageSchema>;
+/** One job's outcome. `started` (epoch ms) is absent in version 1 messages. */
+export type Result =
+  | { id: number; ok: true; output: Json; started?: number; ms: number }
+  | { id: number; ok: false; error: { name: string; message: string }; started?: number; ms: number };
+/** A result message as read, whatever its version. */
+export type ResultMessage = {
+  v: ContractVersion;
+  run: string;
+  worker?: string;
+  cold?: boolean;
+  attempt?: number;
+  results: Result[];
+};
+/** Who ran a message's jobs (version 2). */
+export type ResultOrigin = { worker: string; cold: boolean; attempt: number };
 
 function parse<T>(schema: z.ZodType<T>, what: string, body: string): T {
-  let json: unknown;
+  let value: unknown;
   try {
-    json = JSON.parse(body);
+    value = JSON.parse(body);
   } catch {
-    throw new ContractError(`${what} is not JSON (${body.length} bytes starting ${JSON.stringify(body.slice(0, 40))})`);
+    throw new ContractError(`${what} is not JSON (${Buffer.byteLength(body)} bytes starting ${JSON.stringify(body.slice(0, 40))})`);
   }
-  if (!withinDepth(json)) throw new ContractError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = schema.safeParse(json);
+  if (!withinDepth(value)) throw new ContractError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length ? issue.path.join('.') : '(root)';
@@ -67,7 +116,7 @@ function parse<T>(schema: z.ZodType<T>, what: string, body: string): T {
   }
   // The checked value itself, not zod's copy: zod's copy drops "__proto__" keys, which inside
   // inputs and outputs are plain data (JSON.parse makes them own properties, not prototypes).
-  return json as T;
+  return value as T;
 }
 
 /** Parses a dispatched message body; throws ContractError naming what is wrong. */
@@ -77,7 +126,17 @@ export function parseJobMessage(body: string): JobMessage {
 
 /** Parses a finished message body; throws ContractError naming what is wrong. */
 export function parseResultMessage(body: string): ResultMessage {
-  return parse(ResultMessageSchema, 'result message', body);
+  return parse(ResultMessageSchema, 'result message', body) as ResultMessage;
+}
+
+/** Reads just the run id of a body that may be malformed, to attribute a failure to its run. */
+export function peekRunId(body: string): string | undefined {
+  try {
+    const run = (JSON.parse(body) as { run?: unknown }).run;
+    return typeof run === 'string' && isRunId(run) ? run : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The message attributes that carry a run id, so a reader can route a message without parsing its body. */
@@ -90,103 +149,34 @@ export function runOfAttributes(attributes: Record<string, MessageAttributeValue
   return attributes?.[RUN_ATTRIBUTE]?.StringValue;
 }
 
-/** Reads just the run id of a body that may be malformed, to attribute a failure to its run. */
-export function peekRunId(body: string): string | undefined {
-  try {
-    const run = (JSON.parse(body) as { run?: unknown }).run;
-    return runId.safeParse(run).success ? (run as string) : undefined;
-  } catch {
-    return undefined;
+export type JobMessageHead = { v?: ContractVersion; run: string; task: string; reply?: string | undefined };
+
+/** The JSON before a job message's entries: `{"v":…,"run":…,"task":…,"jobs":[`. */
+export function jobMessageHead(head: JobMessageHead): string {
+  const v = head.v ?? CONTRACT_VERSION;
+  const reply = v >= 2 && head.reply ? `,"reply":${JSON.stringify(head.reply)}` : '';
+  return `{"v":${v},"run":${JSON.stringify(head.run)},"task":${JSON.stringify(head.task)}${reply},"jobs":[`;
+}
+
+/** The JSON before a result message's entries, in the version of the job message it answers. */
+export function resultMessageHead(v: ContractVersion, run: string, origin: ResultOrigin): string {
+  if (v === 1) return `{"v":1,"run":${JSON.stringify(run)},"results":[`;
+  return `{"v":2,"run":${JSON.stringify(run)},"worker":${toWire(origin.worker)},"cold":${origin.cold},"attempt":${origin.attempt},"results":[`;
+}
+
+/** One result as an entry of a message of version `v` (version 1 has no `started`). */
+export function resultEntry(v: ContractVersion, result: Result): string {
+  if (v === 1) {
+    const { started: _started, ...rest } = result;
+    return toWire(rest);
   }
+  return toWire(result);
 }
 
-/**
- * Characters a message body cannot carry raw, though JSON carries them escaped: U+FFFE and U+FFFF
- * (SQS refuses them) and surrogates (lone ones are refused by SQS, pairs — emoji — by some
- * emulators). They can only occur inside JSON strings, where a \uXXXX escape means the same.
- */
-const UNSENDABLE = /[\ud800-\udfff\ufffe\uffff]/g;
-
-/** JSON text of `value` whose every character SQS accepts. */
-function toWire(value: unknown): string {
-  const json = JSON.stringify(value);
-  // Testing first keeps the common case (nothing to escape) from building a new string.
-  return json.search(UNSENDABLE) >= 0 ? json.replace(UNSENDABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+export function encodeJobMessage(run: string, task: string, jobs: Job[], reply?: string): string {
+  return `${jobMessageHead({ run, task, reply })}${jobs.map((job) => toWire({ id: job.id, input: job.input })).join(',')}]}`;
 }
 
-/** Deepest nesting of arrays and objects a message may hold: deeper values cannot be checked safely. */
-export const MAX_JSON_DEPTH = 256;
-
-/** True if `value` nests arrays/objects no deeper than MAX_JSON_DEPTH. */
-export function withinDepth(value: unknown, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (depth >= MAX_JSON_DEPTH) return false;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) if (!withinDepth(child, depth + 1)) return false;
-  return true;
-}
-
-export function encodeJobMessage(run: string, task: string, jobs: Job[]): string {
-  return toWire({ v: CONTRACT_VERSION, run, task, jobs } satisfies JobMessage);
-}
-
-export function encodeResultMessage(run: string, results: Result[]): string {
-  return toWire({ v: CONTRACT_VERSION, run, results } satisfies ResultMessage);
-}
-
-/** Bounds for packing entries into message bodies. */
-export type PackLimits = {
-  /** Largest body, in UTF-8 bytes. */
-  maxBytes: number;
-  /** Most entries per body. */
-  maxEntries: number;
-};
-
-/**
- * Packs already-encoded entries into as few bodies as the limits allow, keeping their order.
- * Produces exactly the JSON that `encodeJobMessage` / `encodeResultMessage` would, without
- * re-serialising: each entry's size is counted once.
- */
-/** One packed message body and how many entries it holds. */
-export type Packed = { body: string; entries: number };
-
-function* pack(head: string, entries: Iterable<string>, limits: PackLimits, what: string): Generator<Packed> {
-  const tail = ']}';
-  const overhead = byteLength(head) + tail.length;
-  let parts: string[] = [];
-  let size = overhead;
-  for (const entry of entries) {
-    const bytes = byteLength(entry) + 1; // the comma
-    if (overhead + bytes > limits.maxBytes) {
-      throw new OversizeError(`${what} of ${bytes - 1} bytes does not fit in one message (limit ${limits.maxBytes - overhead} bytes)`);
-    }
-    if (parts.length > 0 && (size + bytes > limits.maxBytes || parts.length >= limits.maxEntries)) {
-      yield { body: head + parts.join(',') + tail, entries: parts.length };
-      parts = [];
-      size = overhead;
-    }
-    parts.push(entry);
-    size += bytes;
-  }
-  if (parts.length > 0) yield { body: head + parts.join(',') + tail, entries: parts.length };
-}
-
-/** Job message bodies for `jobs`, packed under `limits`. Throws OversizeError for a job that cannot fit alone. */
-export function packJobMessages(run: string, task: string, jobs: Iterable<Job>, limits: PackLimits): Generator<Packed> {
-  const head = `{"v":${CONTRACT_VERSION},"run":${JSON.stringify(run)},"task":${JSON.stringify(task)},"jobs":[`;
-  return pack(head, map(jobs, (job) => toWire({ id: job.id, input: job.input })), limits, 'job');
-}
-
-/** Result message bodies for `results`, packed under `limits`. */
-export function packResultMessages(run: string, results: Iterable<Result>, limits: PackLimits): Generator<Packed> {
-  const head = `{"v":${CONTRACT_VERSION},"run":${JSON.stringify(run)},"results":[`;
-  return pack(head, map(results, (result) => toWire(result)), limits, 'result');
-}
-
-function* map<T, U>(items: Iterable<T>, fn: (item: T) => U): Generator<U> {
-  for (const item of items) yield fn(item);
-}
-
-/** UTF-8 size of a message body: what SQS counts against its limit. */
-export function byteLength(body: string): number {
-  return Buffer.byteLength(body, 'utf8');
+export function encodeResultMessage(run: string, results: Result[], origin: ResultOrigin = { worker: 'test', cold: false, attempt: 1 }, v: ContractVersion = CONTRACT_VERSION): string {
+  return `${resultMessageHead(v, run, origin)}${results.map((result) => resultEntry(v, result)).join(',')}]}`;
 }

@@ -2,35 +2,34 @@
  * The whole fan-out over the real SQS protocol: dispatch → local event-source poller running the
  * Lambda handler → collect. The same assertions on every backend.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { countInputs } from '../../cli/master/dispatch/inputs.js';
 import { MasterEmitter } from '../../cli/master/events.js';
 import type { EventSourcePoller } from '../../cli/workers/event-source-poller.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import type { Result } from '../../functions/wire/contract.js';
+import type { RunStore } from '../../cli/master/store/run-store.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { openTestStore } from '../helpers/store.js';
 import { queueDepth, sendRaw } from '../helpers/queue-peek.js';
 
 describe.each(backendNames())('pipeline on %s', (backendName) => {
   let backend: Backend;
-  let home: string;
+  let store: RunStore;
   const running: EventSourcePoller[] = [];
 
   beforeAll(async () => {
     backend = await startBackend(backendName);
-    home = await mkdtemp(join(tmpdir(), 'fanout-home-'));
+    ({ store } = await openTestStore('pipeline-'));
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((poller) => poller.stop({ abort: true })));
   });
   afterAll(async () => {
     await backend.stop();
+    store.close();
   });
 
   async function workersFor(target: Target): Promise<void> {
@@ -45,11 +44,11 @@ describe.each(backendNames())('pipeline on %s', (backendName) => {
     const seen: Result[] = [];
     events.on('result', ({ result }) => seen.push(result));
     // Act
-    const { run, jobs, messages } = await dispatch({ target, task: 'square', inputs: countInputs(10), home });
-    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 30_000, home });
+    const { run, messages } = await dispatch({ target, task: 'square', inputs: { kind: 'count', count: 10 }, store });
+    const report = await collect({ target, run, events, timeoutMs: 30_000, store });
     // Assess
     expect(messages).toBe(10);
-    expect(report).toMatchObject({ jobs: 10, done: 10, ok: 10, failed: 0, missing: [], complete: true });
+    expect(report).toMatchObject({ jobs: 10, counts: { done: 10, ok: 10, failed: 0 }, missing: [], complete: true, ok: true });
     expect(seen.map((r) => r.id).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(Object.fromEntries(seen.map((r) => [r.id, r.ok && r.output]))).toEqual({ 0: 0, 1: 1, 2: 4, 3: 9, 4: 16, 5: 25, 6: 36, 7: 49, 8: 64, 9: 81 });
   });
@@ -63,10 +62,10 @@ describe.each(backendNames())('pipeline on %s', (backendName) => {
     const seen = new Map<number, Result>();
     events.on('result', ({ result }) => seen.set(result.id, result));
     // Act
-    const { run, jobs } = await dispatch({ target, task: 'fail', inputs, home });
-    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 30_000, home });
+    const { run } = await dispatch({ target, task: 'fail', inputs, store });
+    const report = await collect({ target, run, events, timeoutMs: 30_000, store });
     // Assess
-    expect(report).toMatchObject({ done: 3, ok: 2, failed: 1, complete: true });
+    expect(report).toMatchObject({ counts: { done: 3, ok: 2, failed: 1 }, complete: true, ok: false });
     expect(seen.get(1)).toMatchObject({ ok: false, error: { name: 'Error', message: 'kaput' } });
     expect(seen.get(2)).toMatchObject({ ok: true, output: 2 });
   });
@@ -75,12 +74,12 @@ describe.each(backendNames())('pipeline on %s', (backendName) => {
     // Prepare: the malformed message goes first, so it shares a batch with the jobs.
     const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 30 });
     await sendRaw(target.sqs, target.queues.dispatched.url, '{"v":1,"run":"r-bad","task":"square","jobs":"not a list"}');
-    const { run, jobs } = await dispatch({ target, task: 'square', inputs: countInputs(5), home });
+    const { run } = await dispatch({ target, task: 'square', inputs: { kind: 'count', count: 5 }, store });
     // Act
     await workersFor(target);
-    const report = await collect({ target, manifest: { run, jobs }, timeoutMs: 30_000, home });
+    const report = await collect({ target, run, timeoutMs: 30_000, store });
     // Assess: the jobs are done; the malformed message was not deleted (it waits out its visibility, then the DLQ).
-    expect(report).toMatchObject({ done: 5, ok: 5, complete: true });
+    expect(report).toMatchObject({ counts: { done: 5, ok: 5 }, complete: true });
     await running.splice(0)[0]!.stop({ abort: true });
     expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 1 });
   });
@@ -88,14 +87,14 @@ describe.each(backendNames())('pipeline on %s', (backendName) => {
   it('lists the missing job ids at the timeout when no worker runs', async () => {
     // Prepare
     const target = await backend.target();
-    const { run, jobs } = await dispatch({ target, task: 'square', inputs: countInputs(4), home });
+    const { run } = await dispatch({ target, task: 'square', inputs: { kind: 'count', count: 4 }, store });
     const timeouts: number[][] = [];
     const events = new MasterEmitter();
     events.on('timeout', ({ missing }) => timeouts.push(missing));
     // Act
-    const report = await collect({ target, manifest: { run, jobs }, events, timeoutMs: 1500, home });
+    const report = await collect({ target, run, events, timeoutMs: 1500, store });
     // Assess
-    expect(report).toMatchObject({ done: 0, complete: false, missing: [0, 1, 2, 3] });
+    expect(report).toMatchObject({ counts: { done: 0 }, complete: false, missing: [0, 1, 2, 3], missingCount: 4 });
     expect(timeouts).toEqual([[0, 1, 2, 3]]);
   });
 
@@ -103,13 +102,13 @@ describe.each(backendNames())('pipeline on %s', (backendName) => {
     // Prepare: two runs, one collector each, one after the other.
     const target = await backend.target();
     await workersFor(target);
-    const first = await dispatch({ target, task: 'square', inputs: countInputs(3), home });
-    const second = await dispatch({ target, task: 'square', inputs: [10, 20], home });
+    const first = await dispatch({ target, task: 'square', inputs: { kind: 'count', count: 3 }, store });
+    const second = await dispatch({ target, task: 'square', inputs: [10, 20], store });
     // Act
-    const secondReport = await collect({ target, manifest: { run: second.run, jobs: second.jobs }, timeoutMs: 30_000, home });
-    const firstReport = await collect({ target, manifest: { run: first.run, jobs: first.jobs }, timeoutMs: 30_000, home });
+    const secondReport = await collect({ target, run: second.run, timeoutMs: 30_000, store });
+    const firstReport = await collect({ target, run: first.run, timeoutMs: 30_000, store });
     // Assess
-    expect(secondReport).toMatchObject({ done: 2, complete: true });
-    expect(firstReport).toMatchObject({ done: 3, complete: true });
+    expect(secondReport).toMatchObject({ counts: { done: 2 }, complete: true });
+    expect(firstReport).toMatchObject({ counts: { done: 3 }, complete: true });
   });
 });

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputsJsonl } from '../../cli/master/dispatch/inputs.js';
 import { autoJobsPerMessage } from '../../cli/master/dispatch/pack-size.js';
 import { parseEndpoint } from '../../cli/endpoint/resolve-target.js';
 import { integerFlag, secondsFlag } from '../../cli/commands/validation.js';
-
-describe('inputs files', () => {
-  it('reads one JSON value per line, skipping blank lines', () => {
-    expect(parseInputsJsonl('1\n"two"\n\n{"three":3}\n')).toEqual([1, 'two', { three: 3 }]);
-  });
-  it('fails if a line is not JSON, naming the line', () => {
-    expect(() => parseInputsJsonl('1\n2\n{oops\n', 'in.jsonl')).toThrow(/^in\.jsonl:3: not JSON/);
-  });
-  it('fails if there are no inputs', () => {
-    expect(() => parseInputsJsonl('\n\n', 'in.jsonl')).toThrow('in.jsonl: no inputs (the file is empty)');
-  });
-});
+import { idRanges } from '../../cli/output/summary.js';
 
 describe('pack size', () => {
   it('keeps small runs at one job per message', () => {
@@ -40,5 +28,11 @@ describe('flag validation', () => {
   it('fails if a target is neither local, aws nor a URL', () => {
     expect(() => parseEndpoint('sqs.example')).toThrow(/--target must be local, aws or an http\(s\) URL/);
     expect(parseEndpoint('http://127.0.0.1:4566/')).toBe('http://127.0.0.1:4566');
+  });
+});
+
+describe('idRanges', () => {
+  it('folds runs of ids', () => {
+    expect(idRanges([1, 2, 3, 7, 9, 10])).toBe('1-3, 7, 9-10');
   });
 });

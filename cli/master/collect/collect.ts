@@ -1,220 +1,149 @@
 /**
- * collect: the finished queue → one result per job, appended to the run's results file.
+ * collect: a run's result queue → the run store, one result per job.
  *
- * Several receivers long-poll at once. A message is deleted only after its results are written,
- * so a collector killed at any moment loses nothing; the file tells a restarted one what it has,
- * so nothing is doubled. Other runs' messages are released at once for their own collector.
- * Returns as soon as every job has a result, or at the timeout with the ids still missing.
+ * Returns as soon as every job has a result (then deletes the run's queue), or at the timeout
+ * with the ids still missing and those of them sitting in the dead-letter queue. A run whose
+ * dispatch was interrupted ends as soon as every sent job has a result, saying so. A run already
+ * complete is reported from the store at once.
  */
-import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { RUN_ATTRIBUTE, SQS_LIMITS } from '../../../functions/wire/constants.js';
-import { parseResultMessage, runOfAttributes, type Result } from '../../../functions/wire/contract.js';
-import { errorInfo } from '../../../functions/wire/errors.js';
+import { createSqsClient, type RequestCounter } from '../../endpoint/clients.js';
+import { endpointOf } from '../../endpoint/connection.js';
+import { onEndpoint } from '../../endpoint/queues.js';
+import { deleteRunQueue } from '../../endpoint/run-queue.js';
+import type { Target } from '../../endpoint/target.js';
+import { errorInfo, UsageError } from '../../../functions/wire/errors.js';
 import { deadLetteredJobs } from '../dead-letters/scan-dead-letters.js';
 import type { MasterEmitter } from '../events.js';
-import type { RunManifest } from '../manifest.js';
-import { runResultsPath } from '../paths.js';
-import type { Target } from '../../endpoint/target.js';
-import { explainSqsError, isConnectionError } from '../../endpoint/aws-errors.js';
-import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
-import { ResultsFile } from './results-file.js';
-import { SeenJobs } from './seen-jobs.js';
+import { dispatchStopped, effectiveState, isComplete } from '../store/run-state.js';
+import type { RunStore } from '../store/run-store.js';
+import type { Conflict, RunCounts, RunRecord, RunState } from '../store/types.js';
+import { Collector, type CollectorEnd } from './collector.js';
 
 export type CollectOptions = {
   target: Target;
-  /** The run to collect, as dispatch recorded it. */
-  manifest: Pick<RunManifest, 'run' | 'jobs'>;
+  store: RunStore;
+  /** The run to collect. */
+  run: string;
   /** Give up after this long, in ms. @default 60000 */
   timeoutMs?: number;
   /** Long-poll receivers running at once. @default 4 */
   receivers?: number;
-  /** @default - .fanout/runs/<run>.results.jsonl */
-  resultsPath?: string;
   events?: MasterEmitter;
   /** Look in the dead-letter queue for missing jobs at the end. @default true */
   checkDeadLetters?: boolean;
-  /** Stops collecting early (e.g. on Ctrl-C); what was written stays written. */
+  /** Stops collecting early (e.g. on Ctrl-C); what was stored stays stored. */
   signal?: AbortSignal;
-  home?: string;
 };
+
+/** Missing ids and conflicts listed in a report at most; the counts are always whole. */
+export const REPORT_LIMITS = { missing: 1000, conflicts: 100 } as const;
 
 export type CollectReport = {
   run: string;
-  jobs: number;
-  /** Jobs with a result (from this call or an earlier one). */
-  done: number;
-  ok: number;
-  failed: number;
-  /** Job ids with no result, in order. */
+  /** Every job has a result, every result is ok, and no result conflicts. */
+  ok: boolean;
+  /** Every job has a result. */
+  complete: boolean;
+  state: RunState;
+  /** Jobs in the run; undefined while an interrupted dispatch had not read all its inputs. */
+  jobs: number | undefined;
+  jobsSent: number;
+  counts: RunCounts;
+  /** Job ids with no result, in order (at most REPORT_LIMITS.missing; `missingCount` has them all). */
   missing: number[];
+  missingCount: number;
   /** Of the missing, those whose job messages sit in the dead-letter queue (`fanout redrive` retries them). */
   deadLettered: number[];
   /** The run's messages in the dead-letter queue that break the contract, so their jobs cannot be named. */
   deadLetteredUnreadable: number;
-  duplicates: number;
-  complete: boolean;
-  resultsPath: string;
+  /** Jobs with a second, different result (at most REPORT_LIMITS.conflicts; `counts.conflicts` has them all). */
+  conflicts: Conflict[];
+  /** Why collecting ended. */
+  end: CollectorEnd;
+  /** SQS requests this call made, by operation. */
+  requests: Record<string, number>;
 };
 
 export async function collect(options: CollectOptions): Promise<CollectReport> {
-  const { target, manifest, events } = options;
-  const { run } = manifest;
-  const seen = new SeenJobs(manifest.jobs);
-  let ok = 0;
-  let failed = 0;
-  let duplicates = 0;
-  const count = (result: Result) => (result.ok ? ok++ : failed++);
-
-  const resultsPath = options.resultsPath ?? runResultsPath(run, options.home);
-  const file = await ResultsFile.open(resultsPath, (result) => {
-    if (isOurs(result.id, manifest.jobs) && seen.add(result.id)) count(result);
-  });
-
-  const done = new AbortController();
-  const stop = () => done.abort();
-  options.signal?.addEventListener('abort', stop, { once: true });
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const timer = setTimeout(stop, timeoutMs);
-  const sqs = target.sqs;
-  const queueUrl = target.queues.finished.url;
-  let fatal: Error | undefined;
-
-  const handle = async (messages: Message[]): Promise<void> => {
-    const mine: Message[] = [];
-    const others: Message[] = [];
-    const fresh: Result[] = [];
-    for (const message of messages) {
-      const attributeRun = runOfAttributes(message.MessageAttributes);
-      if (attributeRun !== undefined && attributeRun !== run) {
-        others.push(message);
-        continue;
-      }
-      let parsed;
-      try {
-        parsed = parseResultMessage(message.Body ?? '');
-      } catch (error) {
-        // Not ours to judge or delete: it stays, and expires with the queue's retention.
-        events?.emit('malformed', { messageId: message.MessageId!, reason: errorInfo(error).message });
-        continue;
-      }
-      if (parsed.run !== run) {
-        others.push(message);
-        continue;
-      }
-      mine.push(message);
-      for (const result of parsed.results) {
-        if (!isOurs(result.id, manifest.jobs)) {
-          events?.emit('warning', { message: `result for job ${result.id}, outside run ${run}'s 0-${manifest.jobs - 1}: dropped` });
-        } else if (seen.add(result.id)) {
-          count(result);
-          fresh.push(result);
-        } else {
-          duplicates++;
-          events?.emit('duplicate', { run, id: result.id });
-        }
-      }
-    }
-    await file.append(fresh);
-    for (const result of fresh) events?.emit('result', { run, result });
-    await Promise.all([deleteMine(mine), release(others)]);
-    if (seen.complete) stop();
-  };
-
-  const deleteMine = (messages: Message[]) =>
-    deleteMessages(sqs, queueUrl, messages).catch((error: unknown) =>
-      events?.emit('warning', { message: `delete failed (the results are written; duplicates will be dropped): ${errorInfo(error).message}` }),
-    );
-
-  /** Another run's results: visible again at once, for the collector that wants them. */
-  const release = (messages: Message[]) =>
-    changeVisibility(sqs, queueUrl, messages, 0).catch((error: unknown) =>
-      events?.emit('warning', { message: `could not release another run's results: ${errorInfo(error).message}` }),
-    );
-
-  /** One receive; undefined once collecting is over or the target is unusable. */
-  const receiveOnce = async (waitTimeSeconds: number): Promise<Message[] | undefined> => {
+  const { target, store, events } = options;
+  const record = store.requireRun(options.run);
+  if (!record.queues.results) throw new UsageError(`run ${record.id} has no result queue yet: its dispatch stopped before sending anything; resume it with \`fanout dispatch --resume ${record.id}\``);
+  const requests: RequestCounter = new Map();
+  let end: CollectorEnd = 'complete';
+  if (!isComplete(record)) {
+    const sqs = createSqsClient(target.connection, { counter: requests });
+    const collector = new Collector({
+      target,
+      sqs,
+      store,
+      run: record.id,
+      queueUrl: onEndpoint(record.queues.results, endpointOf(target.connection)),
+      deadline: Date.now() + (options.timeoutMs ?? 60_000),
+      receivers: options.receivers ?? 4,
+      events,
+    });
+    const abort = () => collector.stop('aborted');
+    options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      const response = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: SQS_LIMITS.receiveMessages,
-          WaitTimeSeconds: waitTimeSeconds,
-          MessageAttributeNames: [RUN_ATTRIBUTE],
-        }),
-        { abortSignal: done.signal },
-      );
-      return done.signal.aborted ? undefined : (response.Messages ?? []);
-    } catch (error) {
-      if (done.signal.aborted) return undefined;
-      if (isConnectionError(error) || (error as { name?: string }).name === 'QueueDoesNotExist') {
-        fatal ??= explainSqsError(error, target, queueUrl);
-        stop();
-        return undefined;
-      }
-      events?.emit('warning', { message: `receive failed, retrying: ${errorInfo(error).message}` });
-      return [];
+      end = await collector.collect();
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      sqs.destroy();
     }
-  };
-
-  // One receiver long-polls; while results flow in full batches, short-polling helpers join it.
-  // Only the long poll is ever in flight when collecting ends, so aborting it can strand at most
-  // one batch (the server may dequeue for a connection we dropped), not one per receiver.
-  const deadline = Date.now() + timeoutMs;
-  const maxHelpers = (options.receivers ?? 4) - 1;
-  const helpers = new Set<Promise<void>>();
-  const help = async (): Promise<void> => {
-    for (let messages = await receiveOnce(0); messages?.length; messages = await receiveOnce(0)) await handle(messages);
-  };
-  const longPoll = async (): Promise<void> => {
-    while (!done.signal.aborted) {
-      const waitTimeSeconds = Math.min(SQS_LIMITS.maxWaitTimeSeconds, Math.max(0, Math.ceil((deadline - Date.now()) / 1000)));
-      const messages = await receiveOnce(waitTimeSeconds);
-      if (!messages) return;
-      while (messages.length === SQS_LIMITS.receiveMessages && helpers.size < maxHelpers) {
-        const helper: Promise<void> = help().finally(() => helpers.delete(helper));
-        helpers.add(helper);
-      }
-      if (messages.length > 0) await handle(messages);
-    }
-  };
-
-  try {
-    if (!seen.complete) await longPoll();
-    await Promise.all(helpers);
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', stop);
-    await file.close();
   }
-  if (fatal) throw fatal;
+  const after = store.requireRun(record.id);
+  if (isComplete(after)) {
+    if (after.state !== 'complete') store.markComplete(after.id);
+    await cleanUp(target, store, after, events, requests);
+  }
+  store.addRequests(record.id, 'collect', requests);
+  return report(options, store.requireRun(record.id), end, requests);
+}
 
-  const missing = seen.missing();
+/** The run is complete: its result queue has nothing left anyone needs. */
+async function cleanUp(target: Target, store: RunStore, record: RunRecord, events: MasterEmitter | undefined, requests: RequestCounter): Promise<void> {
+  if (record.resultsQueueDeleted || !record.queues.results) return;
+  const sqs = createSqsClient(target.connection, { counter: requests });
+  try {
+    await deleteRunQueue({ ...target, sqs }, onEndpoint(record.queues.results, endpointOf(target.connection)));
+    store.markResultsQueueDeleted(record.id);
+  } catch (error) {
+    events?.emit('warning', { message: `could not delete run ${record.id}'s result queue (it holds nothing needed): ${errorInfo(error).message}` });
+  } finally {
+    sqs.destroy();
+  }
+}
+
+async function report(options: CollectOptions, record: RunRecord, end: CollectorEnd, requests: RequestCounter): Promise<CollectReport> {
+  const { store, events } = options;
+  const expected = record.jobs ?? record.jobsSent;
+  const missingCount = Math.max(0, expected - record.counts.done);
+  const missing = missingCount > 0 ? store.missing(record.id, expected, REPORT_LIMITS.missing) : [];
   let dead = { jobIds: [] as number[], unreadable: 0 };
-  if (missing.length > 0) {
-    events?.emit('timeout', { run, missing });
+  if (missingCount > 0 && !dispatchStopped(record)) {
+    events?.emit('timeout', { run: record.id, missing, count: missingCount });
     if (options.checkDeadLetters ?? true) {
-      dead = await deadLetteredJobs(target, run).catch((error: unknown) => {
+      dead = await deadLetteredJobs(options.target, record.id).catch((error: unknown) => {
         events?.emit('warning', { message: `could not read the dead-letter queue: ${errorInfo(error).message}` });
         return dead;
       });
     }
   }
-  const deadLettered = dead.jobIds.filter((id) => isOurs(id, manifest.jobs) && !seen.has(id));
+  const complete = isComplete(record);
   return {
-    run,
-    jobs: manifest.jobs,
-    done: seen.count,
-    ok,
-    failed,
+    run: record.id,
+    ok: complete && record.counts.failed === 0 && record.counts.conflicts === 0,
+    complete,
+    state: effectiveState(record),
+    jobs: record.jobs,
+    jobsSent: record.jobsSent,
+    counts: record.counts,
     missing,
-    deadLettered,
+    missingCount,
+    deadLettered: dead.jobIds.filter((id) => id < expected && !store.has(record.id, id)),
     deadLetteredUnreadable: dead.unreadable,
-    duplicates,
-    complete: missing.length === 0,
-    resultsPath,
+    conflicts: record.counts.conflicts > 0 ? store.conflicts(record.id).slice(0, REPORT_LIMITS.conflicts) : [],
+    end,
+    requests: Object.fromEntries(requests),
   };
-}
-
-function isOurs(id: number, jobs: number): boolean {
-  return Number.isInteger(id) && id >= 0 && id < jobs;
 }

@@ -1,92 +1,266 @@
 /**
- * dispatch: jobs → packed job messages → the dispatched queue, then a manifest for collect.
+ * dispatch: inputs → packed job messages → the dispatched queue, logged in the run store.
+ *
+ * The run is recorded before the first send, with its own result queue. Inputs are read as a
+ * stream and sent a window at a time (up to `concurrency` SendMessageBatch calls); each window is
+ * logged in the store once SQS has accepted it, before the next goes. So an interrupted dispatch
+ * (Ctrl-C, kill -9, a failed send) knows exactly what went out: `dispatch({ resume })` sends the
+ * rest, and at most the one window in flight is sent twice (collect drops the repeats).
+ *
+ * Inputs that can be read twice (a count, a file, an array) are checked whole first — JSON that
+ * travels exactly, the task's input schema, the size of each job on the wire — so bad input
+ * sends nothing. A stream (stdin, an async iterable) is checked as it goes.
  */
-import { MESSAGE_BODY_BYTES } from '../../../functions/wire/constants.js';
-import { MAX_JSON_DEPTH, packJobMessages, runAttributes, withinDepth, type Json } from '../../../functions/wire/contract.js';
+import { hostname } from 'node:os';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { TaskRegistry } from '../../../functions/tasks/registry.js';
 import { BatchSender } from '../../../functions/wire/batch-sender.js';
-import { ServiceError, UsageError, UnknownTaskError } from '../../../functions/wire/errors.js';
-import { taskNames } from '../../../functions/tasks/index.js';
-import type { MasterEmitter } from '../events.js';
-import { writeManifest, type RunManifest } from '../manifest.js';
-import { newRunId } from '../run-id.js';
-import type { Target } from '../../endpoint/target.js';
+import { MESSAGE_BODY_BYTES, SQS_LIMITS } from '../../../functions/wire/constants.js';
+import { isRunId, jobMessageHead, runAttributes, type Json } from '../../../functions/wire/contract.js';
+import { ServiceError, UnknownTaskError, UsageError } from '../../../functions/wire/errors.js';
+import { byteLength, toWire } from '../../../functions/wire/json.js';
+import { Packer, type Packed } from '../../../functions/wire/packing.js';
 import { explainSqsError } from '../../endpoint/aws-errors.js';
+import { endpointOf } from '../../endpoint/connection.js';
+import { createSqsClient, type RequestCounter } from '../../endpoint/clients.js';
+import { createRunQueue } from '../../endpoint/run-queue.js';
+import type { Target } from '../../endpoint/target.js';
+import type { MasterEmitter } from '../events.js';
+import { newRunId } from '../run-id.js';
+import { dispatchStopped } from '../store/run-state.js';
+import type { RunStore } from '../store/run-store.js';
+import type { RunRecord } from '../store/types.js';
+import { describeSource, fingerprint, isRereadable, readInputs, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
   target: Target;
-  /** A registered task name. */
-  task: string;
-  /** One input per job; job i gets inputs[i]. */
-  inputs: readonly Json[];
+  store: RunStore;
+  /** The task's name. Required for a new run; a resumed run keeps its own. */
+  task?: string;
+  /** The jobs' inputs: job i gets the i-th (an array is taken as values). Required unless resuming a count or a file. */
+  inputs?: InputsSource | readonly unknown[];
+  /**
+   * The tasks the workers know: a task not among them is refused before anything is sent, and
+   * inputs are checked against the task's input schema.
+   * @default - no check: workers report UnknownTaskError per job
+   */
+  tasks?: TaskRegistry;
   /** @default - a new id */
   run?: string;
+  /** Resume this interrupted run: send what was not sent. */
+  resume?: string;
   /** Jobs per message. @default - chosen from the job count and the target (see pack-size.ts) */
   jobsPerMessage?: number;
-  /**
-   * Tasks the workers know. A task not listed is refused before anything is sent; pass
-   * `undefined` to send it anyway (workers then report UnknownTaskError per job).
-   * @default - this package's task registry
-   */
-  knownTasks?: readonly string[] | undefined;
-  /** SendMessageBatch calls in flight. @default 8 */
+  /** SendMessageBatch calls per window. @default 8 */
   concurrency?: number;
   events?: MasterEmitter;
-  /** The stack the target's queues came from, recorded for collect. */
-  stack?: string;
-  /** @default - FANOUT_HOME or ./.fanout */
-  home?: string;
+  /** Stops after the window in flight; the run is left resumable. */
+  signal?: AbortSignal;
 };
 
-export type DispatchReport = { run: string; jobs: number; messages: number; jobsPerMessage: number; manifestPath: string };
+export type DispatchReport = {
+  run: string;
+  /** Jobs in the run (all sent unless `interrupted`). */
+  jobs: number;
+  jobsSent: number;
+  messages: number;
+  jobsPerMessage: number;
+  /** True if the dispatch stopped before every job was sent: resume it. */
+  interrupted: boolean;
+};
+
+const MESSAGE_LIMITS = { maxBytes: MESSAGE_BODY_BYTES };
 
 export async function dispatch(options: DispatchOptions): Promise<DispatchReport> {
-  const { target, task, inputs } = options;
-  const known = 'knownTasks' in options ? options.knownTasks : taskNames();
-  if (known && !known.includes(task)) throw new UnknownTaskError(task, known);
-  if (inputs.length === 0) throw new UsageError('nothing to dispatch: no inputs');
-  const run = options.run ?? newRunId();
-  const parallelMessages = target.connection.kind === 'aws' ? PACKING.parallelMessages : PACKING.localParallelMessages;
-  const jobsPerMessage = options.jobsPerMessage ?? autoJobsPerMessage(inputs.length, parallelMessages);
-
-  const tooDeep = inputs.findIndex((input) => !withinDepth(input));
-  if (tooDeep >= 0) throw new UsageError(`the input of job ${tooDeep} nests deeper than ${MAX_JSON_DEPTH} levels`);
-  // Packed in full before the first send: an input too large for a message fails the run before anything is sent.
-  const jobs = inputs.map((input, id) => ({ id, input }));
-  const packed = Array.from(packJobMessages(run, task, jobs, { maxBytes: MESSAGE_BODY_BYTES, maxEntries: jobsPerMessage }));
-
-  const manifest: RunManifest = {
-    version: 1,
-    run,
-    task,
-    jobs: jobs.length,
-    messages: packed.length,
-    jobsPerMessage,
-    target: target.name,
-    ...(options.stack && { stack: options.stack }),
-    dispatchedAt: new Date().toISOString(),
-  };
-  // Written before the first send: results may arrive before dispatch returns, and a collector needs it.
-  const manifestPath = await writeManifest(manifest, options.home);
-
-  const sender = new BatchSender(target.sqs, target.queues.dispatched.url, { maxInFlight: options.concurrency ?? 8 });
-  const attributes = runAttributes(run);
-  let sentJobs = 0;
-  let sentMessages = 0;
-  const sends = packed.map(({ body, entries }) =>
-    sender.send(body, attributes).then(() => {
-      sentMessages++;
-      sentJobs += entries;
-      options.events?.emit('sent', { run, jobs: sentJobs, messages: sentMessages, totalJobs: jobs.length });
-    }),
-  );
-  const outcomes = await Promise.allSettled(sends);
-  const failed = outcomes.filter((o) => o.status === 'rejected');
-  if (failed.length > 0) {
-    const reason = explainSqsError((failed[0] as PromiseRejectedResult).reason, target, target.queues.dispatched.url);
-    const As = reason instanceof UsageError ? UsageError : ServiceError;
-    throw new As(`${failed.length} of ${packed.length} messages were not sent (run ${run}): ${reason.message}`, { cause: reason });
+  const { target, store } = options;
+  let record: RunRecord;
+  let source: InputsSource;
+  let total: number | undefined;
+  if (options.resume !== undefined) {
+    ({ record, source } = await resumable(store, options));
+    total = record.jobs;
+    store.resumeDispatch(record.id);
+  } else {
+    if (!options.inputs) throw new UsageError('nothing to dispatch: give inputs');
+    if (!options.task) throw new UsageError('dispatch needs a task');
+    const task = options.task;
+    const schema = knownTask(options.tasks, task);
+    source = asSource(options.inputs);
+    const run = options.run ?? newRunId();
+    if (!isRunId(run)) throw new UsageError(`a run id is 1-64 letters, digits, "-" or "_" (given ${JSON.stringify(run)})`);
+    if (store.getRun(run)) throw new UsageError(`run ${run} already exists in ${store.path}: dispatch it under another id, or --resume it`);
+    const parallel = target.connection.kind === 'aws' ? PACKING.parallelMessages : PACKING.localParallelMessages;
+    let jobsPerMessage = options.jobsPerMessage;
+    if (isRereadable(source)) {
+      // Checked whole before anything is sent or recorded: bad input leaves no trace.
+      total = await checkInputs(source, task, schema, jobsPerMessage ?? 1);
+      if (total === 0) throw new UsageError('nothing to dispatch: no inputs');
+    }
+    jobsPerMessage ??= total === undefined ? PACKING.maxJobsPerMessage : autoJobsPerMessage(total, parallel);
+    record = store.createRun({
+      id: run,
+      task,
+      target: { name: target.name, connection: target.connection.kind, endpoint: endpointOf(target.connection), stack: target.stack?.name },
+      queues: { dispatched: target.queues.dispatched.url, deadLetter: target.queues.deadLetter.url },
+      inputs: await describeSource(source),
+      jobsPerMessage,
+      jobs: total,
+      dispatcher: { pid: process.pid, host: hostname() },
+    });
   }
+  const run = record.id;
+  // A client of dispatch's own, so that its requests are counted apart from collect's.
+  const requests: RequestCounter = new Map();
+  const sqs = createSqsClient(target.connection, { counter: requests });
+  try {
+    return await send(record, source, total, { ...options, target: { ...target, sqs } });
+  } finally {
+    sqs.destroy();
+    store.addRequests(run, 'dispatch', requests);
+  }
+}
 
-  return { run, jobs: jobs.length, messages: packed.length, jobsPerMessage, manifestPath };
+/** Creates the run's result queue if need be, then sends the inputs window by window. */
+async function send(record: RunRecord, source: InputsSource, total: number | undefined, options: DispatchOptions): Promise<DispatchReport> {
+  const { target, store, events } = options;
+  const { sqs } = target;
+  const run = record.id;
+  const { task } = record;
+  const schema = knownTask(options.tasks, task);
+  let reply: string;
+  try {
+    reply = record.queues.results ?? (await createRunQueue(target, run));
+  } catch (error) {
+    store.markInterrupted(run);
+    throw error;
+  }
+  if (!record.queues.results) store.setResultsQueue(run, reply);
+  events?.emit('dispatching', { run, jobs: total, resultsQueue: reply });
+
+  const sender = new BatchSender(sqs, target.queues.dispatched.url, { maxInFlight: options.concurrency ?? 8 });
+  const windowMessages = (options.concurrency ?? 8) * SQS_LIMITS.batchEntries;
+  const packer = new Packer(jobMessageHead({ run, task, reply }), { ...MESSAGE_LIMITS, maxEntries: record.jobsPerMessage });
+  const attributes = runAttributes(run);
+  let next = record.jobsSent;
+  let windowFirst = next;
+  let windowJobs = 0;
+  let messagesSent = record.messagesSent;
+  let window: Packed[] = [];
+
+  const sendWindow = async (): Promise<void> => {
+    if (window.length === 0) return;
+    const outcomes = await Promise.allSettled(window.map((message) => sender.send(message.body, attributes)));
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed.length > 0) {
+      const reason = explainSqsError(failed[0]!.reason, target, target.queues.dispatched.url);
+      const As = reason instanceof UsageError ? UsageError : ServiceError;
+      throw new As(`${failed.length} of ${window.length} messages were not sent: ${reason.message}`, { cause: reason });
+    }
+    store.logSent(run, { firstJob: windowFirst, jobs: windowJobs, messages: window.length });
+    messagesSent += window.length;
+    events?.emit('sent', { run, jobs: windowFirst + windowJobs, messages: messagesSent, totalJobs: total });
+    windowFirst += windowJobs;
+    windowJobs = 0;
+    window = [];
+  };
+  const take = async (packed: Packed | undefined): Promise<void> => {
+    if (!packed) return;
+    window.push(packed);
+    windowJobs += packed.entries;
+    if (window.length >= windowMessages) {
+      await sendWindow();
+      if (options.signal?.aborted) throw new DispatchInterrupted();
+    }
+  };
+
+  try {
+    const check = isRereadable(source) ? undefined : checker(task, schema);
+    for await (const input of readInputs(source, next)) {
+      if (check) await check(input, next);
+      const entry = toWire({ id: next, input: input.value });
+      await take(packer.add(entry, byteLength(entry)));
+      next++;
+    }
+    await take(packer.flush());
+    await sendWindow();
+  } catch (error) {
+    store.markInterrupted(run);
+    if (error instanceof DispatchInterrupted) return { run, jobs: total ?? next, jobsSent: windowFirst, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: true };
+    throw withProgress(error, run, windowFirst);
+  }
+  if (next === 0) {
+    store.markInterrupted(run);
+    throw new UsageError('nothing to dispatch: no inputs');
+  }
+  store.finishDispatch(run, next);
+  return { run, jobs: next, jobsSent: next, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: false };
+}
+
+function asSource(inputs: InputsSource | readonly unknown[]): InputsSource {
+  return Array.isArray(inputs) ? { kind: 'values', values: inputs } : (inputs as InputsSource);
+}
+
+/** Thrown between windows when the signal aborts: not an error, a stop. */
+class DispatchInterrupted extends Error {}
+
+/** The task's input schema, after checking the workers know the task. */
+function knownTask(tasks: TaskRegistry | undefined, name: string): StandardSchemaV1 | undefined {
+  if (!tasks) return undefined;
+  const task = tasks.find(name);
+  if (!task) throw new UnknownTaskError(name, tasks.names());
+  return task.input;
+}
+
+/** Checks one input: its schema, its size on the wire. Throws a UsageError naming where it came from. */
+function checker(task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage = 1): (input: Input, id?: number) => Promise<void> {
+  const room = new Packer(jobMessageHead({ run: 'r'.repeat(64), task, reply: 'https://'.padEnd(160, 'x') }), { ...MESSAGE_LIMITS, maxEntries: jobsPerMessage }).room;
+  return async (input, id = 0) => {
+    if (schema) {
+      const outcome = await schema['~standard'].validate(input.value);
+      if (outcome.issues) {
+        const [issue] = outcome.issues;
+        const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+        throw new UsageError(`${input.where}: the input does not match task ${task}'s schema${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
+      }
+    }
+    const bytes = byteLength(toWire({ id, input: input.value }));
+    if (bytes > room) throw new UsageError(`${input.where}: the job is ${bytes} bytes on the wire, more than fits in one message (limit ${room} bytes)`);
+  };
+}
+
+/** Reads every input once; resolves to how many there are. */
+async function checkInputs(source: InputsSource, task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage: number): Promise<number> {
+  if (source.kind === 'count') return source.count;
+  const check = checker(task, schema, jobsPerMessage);
+  let count = 0;
+  for await (const input of readInputs(source)) await check(input, count++);
+  return count;
+}
+
+/** The interrupted run and its inputs, checked to be the same as when it started. */
+async function resumable(store: RunStore, options: DispatchOptions): Promise<{ record: RunRecord; source: InputsSource }> {
+  const record = store.requireRun(options.resume!);
+  if (options.task !== undefined && record.task !== options.task) throw new UsageError(`run ${record.id} runs task ${record.task}, not ${options.task}`);
+  if (record.state === 'dispatched' || record.state === 'complete') throw new UsageError(`run ${record.id} was dispatched in full: nothing to resume`);
+  if (record.state === 'dispatching' && !dispatchStopped(record)) {
+    throw new UsageError(`run ${record.id} is being dispatched by process ${record.dispatcher?.pid ?? '?'}: wait for it, or stop it first`);
+  }
+  const spec = record.inputs;
+  const given = options.inputs === undefined ? undefined : asSource(options.inputs);
+  if (spec.kind === 'count') return { record, source: given ?? spec };
+  if (spec.kind === 'file') {
+    const now = await fingerprint(spec.path);
+    if (now.sha256 !== spec.sha256) throw new UsageError(`${spec.path} changed since run ${record.id} was dispatched from it: resume needs the same inputs`);
+    return { record, source: { kind: 'file', path: spec.path } };
+  }
+  if (!given) throw new UsageError(`run ${record.id} read its inputs from ${spec.kind}: give the same inputs again to resume it`);
+  return { record, source: given };
+}
+
+function withProgress(error: unknown, run: string, sent: number): unknown {
+  if (!(error instanceof UsageError || error instanceof ServiceError)) return error;
+  const As = error instanceof UsageError ? UsageError : ServiceError;
+  const hint = sent > 0 ? `run ${run}: ${sent} job(s) sent; send the rest with \`fanout dispatch --resume ${run}\`` : `run ${run}: nothing sent`;
+  return new As(`${error.message} (${hint})`, { cause: error });
 }

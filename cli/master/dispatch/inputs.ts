@@ -1,37 +1,111 @@
 /**
- * Job inputs: `--count N` (inputs 0 … N-1, the original's square jobs) or a JSONL file, one JSON
- * value per line. A file is read and checked whole before anything is sent.
+ * Job inputs as a stream: `--count N` (inputs 0 … N-1, the original's square jobs), a JSONL file
+ * or standard input (one JSON value per line; blank lines skipped), or values from a program.
+ * Read one at a time, so memory does not grow with the number of jobs, and read exactly: a value
+ * JSON.parse would round or lose (2^53 + 1, 1e309, -0) is refused with its line number.
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { Json } from '../../../functions/wire/contract.js';
-import { UsageError } from '../../../functions/wire/errors.js';
+import { ContractError, UsageError } from '../../../functions/wire/errors.js';
+import { jsonProblem, parseExactJson } from '../../../functions/wire/json.js';
+import type { InputsSpec } from '../store/types.js';
 
-export function countInputs(count: number): Json[] {
-  return Array.from({ length: count }, (_, i) => i);
+export type InputsSource =
+  | { kind: 'count'; count: number }
+  /** A JSONL file; `-` is standard input. */
+  | { kind: 'file'; path: string }
+  | { kind: 'values'; values: Iterable<unknown> | AsyncIterable<unknown> };
+
+/** One input and where it came from, for messages ("in.jsonl:3", "input 7"). */
+export type Input = { value: Json; where: string };
+
+/** True if the inputs can be read twice: checked whole before anything is sent, and read again by --resume. */
+export function isRereadable(source: InputsSource): boolean {
+  return source.kind === 'count' || (source.kind === 'file' && source.path !== '-') || (source.kind === 'values' && Array.isArray(source.values));
 }
 
-export async function readInputsFile(path: string): Promise<Json[]> {
-  let text: string;
+/** What the store keeps of a source: enough to read a file again and to notice it changed. */
+export async function describeSource(source: InputsSource): Promise<InputsSpec> {
+  if (source.kind === 'count') return { kind: 'count', count: source.count };
+  if (source.kind === 'values') return { kind: 'values' };
+  if (source.path === '-') return { kind: 'stdin' };
+  return { kind: 'file', path: source.path, ...(await fingerprint(source.path)) };
+}
+
+/** Size and SHA-256 of a file, so a resumed dispatch knows it reads the same inputs. */
+export async function fingerprint(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return { bytes: (await stat(path)).size, sha256: hash.digest('hex') };
   } catch (error) {
-    throw new UsageError(`cannot read inputs file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw cannotRead(path, error);
   }
-  return parseInputsJsonl(text, path);
 }
 
-/** Blank lines are skipped; any other line must be one JSON value. */
-export function parseInputsJsonl(text: string, source = 'inputs'): Json[] {
-  const inputs: Json[] = [];
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    try {
-      inputs.push(JSON.parse(line) as Json);
-    } catch (error) {
-      throw new UsageError(`${source}:${index + 1}: not JSON (${(error as Error).message})`);
-    }
+/** The inputs, from the `skip`-th on. */
+export async function* readInputs(source: InputsSource, skip = 0): AsyncGenerator<Input> {
+  if (source.kind === 'count') {
+    for (let i = skip; i < source.count; i++) yield { value: i, where: `input ${i}` };
+    return;
   }
-  if (inputs.length === 0) throw new UsageError(`${source}: no inputs (the file is empty)`);
-  return inputs;
+  if (source.kind === 'values') {
+    let i = 0;
+    for await (const value of source.values as AsyncIterable<unknown>) {
+      if (i++ < skip) continue;
+      const where = `input ${i - 1}`;
+      const problem = jsonProblem(value, where);
+      if (problem) throw new UsageError(problem);
+      yield { value: value as Json, where };
+    }
+    return;
+  }
+  yield* readJsonl(source.path, skip);
+}
+
+async function* readJsonl(path: string, skip: number): AsyncGenerator<Input> {
+  const name = path === '-' ? 'stdin' : path;
+  const stream = path === '-' ? process.stdin : createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('readable', resolve);
+    stream.once('end', resolve);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  let index = 0;
+  let any = false;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      any = true;
+      if (index++ < skip) continue;
+      const where = `${name}:${line}`;
+      let value: unknown;
+      try {
+        value = parseExactJson(text);
+      } catch (error) {
+        const reason = error instanceof ContractError ? error.message : `not JSON (${(error as Error).message})`;
+        throw new UsageError(`${where}: ${reason}`);
+      }
+      yield { value: value as Json, where };
+    }
+  } finally {
+    lines.close();
+    if (path !== '-') (stream as ReturnType<typeof createReadStream>).destroy();
+  }
+  if (!any) throw new UsageError(`${name}: no inputs (the file is empty)`);
+}
+
+function cannotRead(path: string, error: unknown): UsageError {
+  return new UsageError(`cannot read inputs file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 }

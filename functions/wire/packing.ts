@@ -1,0 +1,92 @@
+/**
+ * Packing already-encoded entries (jobs, results) into as few message bodies as the limits
+ * allow, keeping their order. Each entry's size is counted once, as the escaped bytes SQS counts.
+ */
+import { jobMessageHead, type Job, type JobMessageHead } from './contract.js';
+import { OversizeError } from './errors.js';
+import { byteLength, toWire } from './json.js';
+
+/** Bounds for packing entries into message bodies. */
+export type PackLimits = {
+  /** Largest body, in UTF-8 bytes. */
+  maxBytes: number;
+  /** Most entries per body. */
+  maxEntries: number;
+};
+
+/** One packed message body and how many entries it holds. */
+export type Packed = { body: string; entries: number };
+
+const TAIL = ']}';
+
+/** Room left for entries in a body that starts with `head`. */
+export function entryRoom(head: string, limits: PackLimits): number {
+  return limits.maxBytes - byteLength(head) - TAIL.length;
+}
+
+/**
+ * Fills message bodies one entry at a time, for callers that pack a stream: `add` returns the
+ * body the entry did not fit in (the entry starts the next one), `flush` the last one.
+ */
+export class Packer {
+  readonly #head: string;
+  readonly #limits: PackLimits;
+  readonly #room: number;
+  #parts: string[] = [];
+  #size = 0;
+
+  constructor(head: string, limits: PackLimits) {
+    this.#head = head;
+    this.#limits = limits;
+    this.#room = entryRoom(head, limits);
+  }
+
+  /** Room for one entry alone, in bytes. */
+  get room(): number {
+    return this.#room;
+  }
+
+  /** Adds an entry of `bytes` bytes (its UTF-8 size); throws OversizeError if no body can hold it. */
+  add(entry: string, bytes = byteLength(entry)): Packed | undefined {
+    if (bytes > this.#room) throw new OversizeError(`an entry of ${bytes} bytes does not fit in one message (limit ${this.#room} bytes)`);
+    let done: Packed | undefined;
+    if (this.#parts.length > 0 && (this.#size + 1 + bytes > this.#room || this.#parts.length >= this.#limits.maxEntries)) done = this.flush();
+    this.#size += this.#parts.length > 0 ? bytes + 1 : bytes;
+    this.#parts.push(entry);
+    return done;
+  }
+
+  /** The body being filled, if it holds anything; the packer starts afresh. */
+  flush(): Packed | undefined {
+    if (this.#parts.length === 0) return undefined;
+    const packed = { body: this.#head + this.#parts.join(',') + TAIL, entries: this.#parts.length };
+    this.#parts = [];
+    this.#size = 0;
+    return packed;
+  }
+}
+
+/** Packs `entries` (JSON text each) after `head`; throws OversizeError for an entry no body can hold. */
+export function* pack(head: string, entries: Iterable<string>, limits: PackLimits): Generator<Packed> {
+  const packer = new Packer(head, limits);
+  for (const entry of entries) {
+    const done = packer.add(entry);
+    if (done) yield done;
+  }
+  const last = packer.flush();
+  if (last) yield last;
+}
+
+/** Job message bodies for `jobs`, packed under `limits`. Throws OversizeError for a job that cannot fit alone. */
+export function* packJobMessages(head: JobMessageHead, jobs: Iterable<Job>, limits: PackLimits): Generator<Packed> {
+  const packer = new Packer(jobMessageHead(head), limits);
+  for (const job of jobs) {
+    const entry = toWire({ id: job.id, input: job.input });
+    const bytes = byteLength(entry);
+    if (bytes > packer.room) throw new OversizeError(`job ${job.id} is ${bytes} bytes on the wire, more than fits in one message (limit ${packer.room} bytes)`);
+    const done = packer.add(entry, bytes);
+    if (done) yield done;
+  }
+  const last = packer.flush();
+  if (last) yield last;
+}

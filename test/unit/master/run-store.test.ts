@@ -1,0 +1,143 @@
+/** The run store's promises, one by one: one result per job, repeats counted, conflicts kept, failures stored nowhere. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunStore } from '../../../cli/master/store/run-store.js';
+import type { IncomingMessage } from '../../../cli/master/store/types.js';
+import type { Result } from '../../../functions/wire/contract.js';
+import { StorageError, UsageError } from '../../../functions/wire/errors.js';
+import { scratchDir } from '../../helpers/scratch.js';
+
+async function freshStore(): Promise<RunStore> {
+  return RunStore.open({ path: join(await scratchDir('run-store-'), 'fanout.db') });
+}
+
+function newRun(store: RunStore, id = 'r-1', jobs = 3) {
+  return store.createRun({
+    id,
+    task: 'square',
+    target: { name: 'local', connection: 'endpoint', endpoint: 'http://127.0.0.1:1', stack: undefined },
+    queues: { dispatched: 'http://127.0.0.1:1/q/d', deadLetter: 'http://127.0.0.1:1/q/dl' },
+    inputs: { kind: 'count', count: jobs },
+    jobsPerMessage: 1,
+    jobs,
+    dispatcher: { pid: process.pid, host: 'here' },
+  });
+}
+
+const ok = (id: number, output: unknown = id * id): Result => ({ id, ok: true, output: output as never, started: 1, ms: 1 });
+const message = (...results: Result[]): IncomingMessage => ({ messageId: `m-${results.map((r) => r.id).join('-')}`, origin: { worker: 'w', cold: false, attempt: 1 }, results });
+
+describe('RunStore', () => {
+  it('stores each job once, counts a repeat with the same outcome as a duplicate', async () => {
+    // Prepare
+    const store = await freshStore();
+    newRun(store);
+    // Act
+    const first = store.recordBatch('r-1', [message(ok(0), ok(1))]);
+    const again = store.recordBatch('r-1', [message(ok(1), ok(2))]);
+    // Assess
+    expect(first.fresh.map((r) => r.id)).toEqual([0, 1]);
+    expect(again).toMatchObject({ duplicates: [1], conflicts: [] });
+    expect(again.fresh.map((r) => r.id)).toEqual([2]);
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 3, ok: 3, duplicates: 1, conflicts: 0 });
+    expect([...store.results('r-1')].map((r) => [r.id, r.ok && r.output, r.duplicates])).toEqual([[0, 0, 0], [1, 1, 1], [2, 4, 0]]);
+  });
+
+  it('keeps a second, different result as a conflict, beside the first', async () => {
+    // Prepare
+    const store = await freshStore();
+    newRun(store);
+    store.recordBatch('r-1', [message(ok(0, 'forged'))]);
+    // Act
+    const outcome = store.recordBatch('r-1', [message(ok(0, 0))]);
+    // Assess
+    expect(outcome.conflicts).toEqual([{ job: 0, kept: { ok: true, output: 'forged' }, other: expect.objectContaining({ ok: true, output: 0, worker: 'w' }) }]);
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 1, conflicts: 1 });
+    expect(store.conflicts('r-1')).toHaveLength(1);
+  });
+
+  it('keeps malformed messages whole in quarantine', async () => {
+    const store = await freshStore();
+    newRun(store);
+    store.recordBatch('r-1', [], [{ messageId: 'bad', reason: 'not JSON', body: '{oops' }]);
+    expect(store.quarantined('r-1')).toEqual([expect.objectContaining({ messageId: 'bad', reason: 'not JSON', body: '{oops' })]);
+    expect(store.requireRun('r-1').counts.quarantined).toBe(1);
+  });
+
+  it('lists the missing jobs in order', async () => {
+    const store = await freshStore();
+    newRun(store, 'r-1', 10);
+    store.recordBatch('r-1', [message(ok(0), ok(3), ok(4), ok(9))]);
+    expect(store.missing('r-1', 10)).toEqual([1, 2, 5, 6, 7, 8]);
+    expect(store.missing('r-1', 10, 2)).toEqual([1, 2]);
+  });
+
+  it('two connections (as two processes) storing the same results end with one per job', async () => {
+    // Prepare
+    const first = await freshStore();
+    newRun(first, 'r-1', 100);
+    const second = RunStore.open({ path: first.path });
+    const all = Array.from({ length: 100 }, (_, i) => ok(i));
+    // Act
+    for (let i = 0; i < 100; i += 10) {
+      first.recordBatch('r-1', [message(...all.slice(i, i + 10))]);
+      second.recordBatch('r-1', [message(...all.slice(i, i + 10).reverse())]);
+    }
+    // Assess
+    expect(second.requireRun('r-1').counts).toMatchObject({ done: 100, duplicates: 100, conflicts: 0 });
+    expect([...first.results('r-1')]).toHaveLength(100);
+  });
+
+  it('fails if the disk is full: a StorageError naming the file, and nothing of the batch is stored', async () => {
+    // Prepare: SQLite's own size limit stands in for a full disk.
+    const store = await freshStore();
+    newRun(store, 'r-1', 5000);
+    const pages = (store.database.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+    store.database.exec(`PRAGMA max_page_count = ${pages + 2}`);
+    const big = Array.from({ length: 5000 }, (_, i) => ok(i, 'x'.repeat(200)));
+    // Act
+    const attempt = () => store.recordBatch('r-1', [message(...big)]);
+    // Assess
+    expect(attempt).toThrow(StorageError);
+    expect(attempt).toThrow(new RegExp(`cannot write the run store ${store.path.replace(/[.]/g, '\\.')}: the disk is full`));
+    expect(store.requireRun('r-1').counts.done).toBe(0);
+    expect([...store.results('r-1')]).toEqual([]);
+    // And once there is room again, the same batch goes in.
+    store.database.exec('PRAGMA max_page_count = 1073741823');
+    expect(attempt().fresh).toHaveLength(5000);
+  });
+
+  it('fails if another process holds the write lock past the timeout', async () => {
+    const holder = await freshStore();
+    newRun(holder);
+    const waiter = RunStore.open({ path: holder.path, busyTimeoutMs: 50 });
+    holder.database.exec('BEGIN IMMEDIATE');
+    try {
+      expect(() => waiter.recordBatch('r-1', [message(ok(0))])).toThrow(/the database is locked by another process past the timeout/);
+    } finally {
+      holder.database.exec('ROLLBACK');
+    }
+    expect(waiter.recordBatch('r-1', [message(ok(0))]).fresh).toHaveLength(1);
+  });
+
+  it('refuses a database written by a newer fanout', async () => {
+    const store = await freshStore();
+    store.database.exec('PRAGMA user_version = 99');
+    store.close();
+    expect(() => RunStore.open({ path: store.path })).toThrow(/was written by a newer fanout \(schema 99; this one reads up to 1\)/);
+  });
+
+  it('refuses a file that is not a database, in one line', async () => {
+    const dir = await scratchDir('not-db-');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'fanout.db'), 'hello, not sqlite'.repeat(100));
+    expect(() => RunStore.open({ path: join(dir, 'fanout.db') })).toThrow(/the file is not a fanout database/);
+  });
+
+  it('fails if a run id is malformed or unknown, in one line', async () => {
+    const store = await freshStore();
+    expect(() => store.requireRun('../../package')).toThrow(UsageError);
+    expect(() => store.requireRun('../../package')).toThrow('--run must be a run id: 1-64 letters, digits, "-" or "_" (given "../../package")');
+    expect(() => store.requireRun('r-nope')).toThrow(/no run r-nope in the run store/);
+  });
+});
