@@ -102,8 +102,9 @@ async function startWith(options: ResolvedOptions): Promise<StartResult> {
 async function startHost(options: ResolvedOptions, unavailableReason: string): Promise<StartResult> {
   const { dir, services, log } = options;
   const python = await installVenv(options, unavailableReason);
-  const endpoint = await freeEndpoint(options);
-  const pid = launchHost(python, Number(new URL(endpoint).port), options);
+  const port = await freePort(options);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const pid = launchHost(python, port, options);
   writeLaunched(dir, { mode: 'host', endpoint, pid });
   await waitOrStop(options, endpoint, {
     stillStarting: async () => (pidAlive(pid) ? undefined : 'the LocalStack process exited'),
@@ -117,9 +118,10 @@ async function startHost(options: ResolvedOptions, unavailableReason: string): P
 async function startDocker(options: ResolvedOptions): Promise<StartResult> {
   const { dir, services, log } = options;
   const container = containerName(dir);
-  const endpoint = await freeEndpoint(options);
+  const port = await freePort(options);
+  const endpoint = `http://127.0.0.1:${port}`;
   log(`starting container ${container} from ${LOCALSTACK_IMAGE}`);
-  await runContainer({ container, port: Number(new URL(endpoint).port), services });
+  await runContainer({ container, port, services });
   writeLaunched(dir, { mode: 'docker', endpoint, container });
   await waitOrStop(options, endpoint, {
     stillStarting: async () => ((await containerRunning(container)) ? undefined : 'the LocalStack container stopped'),
@@ -130,10 +132,10 @@ async function startDocker(options: ResolvedOptions): Promise<StartResult> {
   return { endpoint, mode: 'docker', started: true };
 }
 
-async function freeEndpoint({ port, log }: ResolvedOptions): Promise<string> {
+async function freePort({ port, log }: ResolvedOptions): Promise<number> {
   const picked = await pickPort(port);
   if (picked !== port) log(`port ${port} is taken, using ${picked}`);
-  return `http://127.0.0.1:${picked}`;
+  return picked;
 }
 
 type Watch = { stillStarting: () => Promise<string | undefined>; logHint: string; logTail: () => Promise<string> };
@@ -141,7 +143,8 @@ type Watch = { stillStarting: () => Promise<string | undefined>; logHint: string
 /** Waits for health; on failure shows the log's tail and stops what was launched before rethrowing. */
 async function waitOrStop(options: ResolvedOptions, endpoint: string, watch: Watch): Promise<void> {
   try {
-    await waitHealthy(endpoint, { services: options.services, timeoutSeconds: options.startTimeoutSeconds, ...watch });
+    const { stillStarting, logHint } = watch;
+    await waitHealthy(endpoint, { services: options.services, timeoutSeconds: options.startTimeoutSeconds, stillStarting, logHint });
   } catch (error) {
     options.log(`last lines of ${watch.logHint}:\n${await watch.logTail()}`);
     await stopLaunched(options).catch(() => undefined);
