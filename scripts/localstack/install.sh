@@ -5,15 +5,13 @@
 # Settings (environment):
 #   LOCALSTACK_DIR        state dir, holds pip.log (default: <repo>/.localstack)
 #   LOCALSTACK_VENV       the venv (default: $LOCALSTACK_DIR/venv); point it outside the checkout
-#                         to share one venv between clones (saves the ~20 s install)
+#                         to share one venv between clones (saves the install: 20-80 s)
 #   LOCALSTACK_SERVICES   plain "sqs" (default) needs only the base-runtime extra; anything else
 #                         installs the larger runtime extra (moto etc., e.g. for sts/cloudformation)
 #   LOCALSTACK_PIP_EXTRA  force the extra: base-runtime | runtime
-#   LOCALSTACK_PYTHON     interpreter to try first (>= 3.12; others are found automatically, incl.
-#                         pyenv versions that are not the active one)
-#
-# Prints the venv's python as the last stdout line; progress goes to stderr.
-# Exit codes: 0 ok, 1 failure, 3 no usable Python here (lifecycle.ts: "LocalStack unavailable").
+#   LOCALSTACK_PYTHON     interpreter to try first (>= 3.12; else one on PATH or under ~/.pyenv)
+# Prints the venv's python as the last stdout line, progress on stderr. Exit codes: 0 ok,
+# 1 failure, 3 no usable Python here (lifecycle.ts: "LocalStack unavailable").
 set -euo pipefail
 
 LS_VERSION="4.14.0"
