@@ -49,7 +49,7 @@ export const USAGE = `usage: npm run bench -- --jobs N [--task square|burn|sleep
                 receivers and dispatch's SendMessageBatch calls in flight (default: theirs)
   --input MS    the constant input of a non-square task (default 10: burn spins 10 ms per job)
   --cpu-prof F  write a CPU profile of the timed window (this process only) to F
-  --target localstack needs LOCALSTACK_ENDPOINT (e.g. from \`bash scripts/localstack.sh start\`)
+  --target localstack needs LOCALSTACK_ENDPOINT (e.g. from \`npm run -s localstack -- start\`)
 The last stdout line is one JSON object.`;
 
 export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {

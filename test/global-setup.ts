@@ -3,17 +3,14 @@
  *
  * - LOCALSTACK_ENDPOINT set: that LocalStack is used as it is (and left running).
  * - FANOUT_BACKENDS=embedded: the LocalStack tier is skipped on purpose.
- * - Otherwise scripts/localstack.sh starts one (Docker if an engine answers, else host mode from
- *   PyPI) and stops it afterwards, unless it was already running. If it cannot (no Docker, no
- *   Python ≥ 3.12), the tier is skipped with a loud message — or, with REQUIRE_LOCALSTACK=1
- *   (as in CI), the run fails.
+ * - Otherwise scripts/localstack/lifecycle.ts starts one (Docker if an engine answers, else host
+ *   mode from PyPI) and stops it afterwards, unless it was already running. If it cannot (no
+ *   Docker, no Python ≥ 3.12), the tier is skipped with a loud message — or, with
+ *   REQUIRE_LOCALSTACK=1 (as in CI), the run fails.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-
-const run = promisify(execFile);
-const script = new URL('../scripts/localstack.sh', import.meta.url).pathname;
+import { LocalStackUnavailableError, unavailableBanner } from '../scripts/localstack/errors.js';
+import { start, stop } from '../scripts/localstack/lifecycle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,26 +32,21 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   // SQS for the backend tier; CloudFormation and Lambda for the deployed-stack tests (status, pause, resume).
-  process.env.LOCALSTACK_SERVICES ??= 'sqs,cloudformation,lambda,iam,sts';
-  const alreadyUp = await run('bash', [script, 'status']).then(() => true, () => false);
-  const started = performance.now();
+  const services = process.env.LOCALSTACK_SERVICES || 'sqs,cloudformation,lambda,iam,sts';
+  const began = performance.now();
   try {
-    const { stdout } = await run('bash', [script, 'start'], { maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
-    const endpoint = stdout.trim().split('\n').at(-1)!;
-    process.stderr.write(`[localstack] ${alreadyUp ? 'reusing' : 'started'} ${endpoint} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    const { endpoint, started } = await start({ services });
+    process.stderr.write(`[localstack] ${started ? 'started' : 'reusing'} ${endpoint} (${((performance.now() - began) / 1000).toFixed(1)} s)\n`);
     provide(endpoint);
+    if (!started) return undefined;
   } catch (error) {
-    const { code, stderr } = error as { code?: number; stderr?: string };
-    const why = `${stderr?.trim().split('\n').slice(-5).join('\n') ?? ''}`;
-    if (code === 3 && process.env.REQUIRE_LOCALSTACK !== '1') {
-      process.stderr.write(`\n${'!'.repeat(78)}\n[localstack] NOT AVAILABLE: the LocalStack tier of the integration suite is SKIPPED.\n${why}\n${'!'.repeat(78)}\n\n`);
-      provide(undefined);
-      return undefined;
-    }
-    throw new Error(`LocalStack could not be started (exit ${code}); REQUIRE_LOCALSTACK=${process.env.REQUIRE_LOCALSTACK ?? ''}\n${why}`);
+    // Under REQUIRE_LOCALSTACK=1, start throws a plain LocalStackError instead: the run fails.
+    if (!(error instanceof LocalStackUnavailableError)) throw error;
+    process.stderr.write(`\n${unavailableBanner(error, 'The LocalStack tier of the integration suite is SKIPPED (REQUIRE_LOCALSTACK=1 fails instead).')}\n`);
+    provide(undefined);
+    return undefined;
   }
-  if (alreadyUp) return undefined;
   return async () => {
-    await run('bash', [script, 'stop']).catch((error: unknown) => process.stderr.write(`[localstack] stop failed: ${String(error)}\n`));
+    await stop({ services }).catch((error: unknown) => process.stderr.write(`[localstack] stop failed: ${String(error)}\n`));
   };
 }
