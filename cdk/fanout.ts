@@ -13,7 +13,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -244,6 +244,9 @@ export class Fanout extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // esbuild's warnings and errors only, not its summary of every file written: `cdk synth` stays
+        // quiet. The asset hash is computed from the output, so this does not change the template.
+        logLevel: LogLevel.WARNING,
         // The SDK is not bundled: the Node.js 24 runtime ships AWS SDK v3, patched by AWS, and the worker
         // only calls SQS SendMessageBatch, a stable API. That keeps the bundle small for cold starts of up
         // to `maxConcurrency` fresh workers. The price is that Lambda's SDK version, not package-lock.json's,
