@@ -77,7 +77,7 @@ export function buildProgram(): Command {
     .action(async (flags) => exit(await localCommand(flags)));
 
   addTargetOptions(program.command('redrive'))
-    .description('move a run\'s dead-lettered job messages back to the dispatched queue')
+    .description('move a run\'s dead-lettered job messages back to the dispatched queue; exits 1 if some remain')
     .option('--run <id>', 'run to redrive (default: the last one dispatched from here)')
     .option('--all', 'every message in the dead-letter queue, whatever its run')
     .addOption(jsonOption())
