@@ -220,6 +220,30 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  it('copies a message whose delete failed only once, and deletes it on the next pass', async () => {
+    // Prepare: 12 messages; the first DeleteMessageBatch on the dead-letter queue fails. A short
+    // hold brings the undeleted ones back within the test.
+    const target = await backend.target();
+    await deadLetter(target, 'run-f', ids(12));
+    let failures = 1;
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteMessageBatchCommand' && failures-- > 0) {
+          throw Object.assign(new Error('socket hang up'), { name: 'NetworkingError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstDelete' },
+    );
+    // Act
+    const report = await redrive({ target, run: 'run-f', visibilityTimeoutSeconds: 1 });
+    // Assess: each job once in the dispatched queue, none left behind
+    expect(failures).toBeLessThan(0);
+    expect(report).toEqual({ messages: 12, jobs: 12, failed: 0, remaining: 0, passes: 3 });
+    expect((await drain(target.sqs, target.queues.dispatched.url)).map(jobIdOf).sort((a, b) => a - b)).toEqual(ids(12));
+    expect(await queueDepth(target.sqs, target.queues.deadLetter.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
   it('fanout redrive --all --json reports what it moved and what remains, and exits 0 when nothing remains', async () => {
     // Prepare: two runs' messages in the dead-letter queue
     const target = await backend.target();

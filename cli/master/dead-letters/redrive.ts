@@ -66,8 +66,10 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
   const undeleted = new Set<string>();
   let reason: string | undefined;
 
-  /** One pass; returns how many messages it moved or finished deleting. */
+  /** One pass; returns how many messages it copied or finished deleting. */
   async function pass(): Promise<number> {
+    /** Ids of the messages this pass has met. */
+    const met = new Set<string>();
     /** Messages left in place for now, by id, with their latest receipt handle. */
     const held = new Map<string, Message>();
     let progress = 0;
@@ -83,11 +85,17 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
             MessageAttributeNames: ['All'],
           }),
         );
-        // A held message met again has outlived its hold: keep its new receipt handle for the release.
+        // A message met again has outlived its hold, or is a copied one whose delete failed: the pass
+        // has been round the queue. Either is released at the end (with its latest receipt handle),
+        // so the next pass meets it at once.
         const fresh = Messages.filter((m) => {
-          if (!held.has(m.MessageId!)) return true;
-          held.set(m.MessageId!, m);
-          return false;
+          const id = m.MessageId!;
+          if (met.has(id)) {
+            held.set(id, m);
+            return false;
+          }
+          met.add(id);
+          return true;
         });
         if (fresh.length === 0) return progress;
 
@@ -117,18 +125,19 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
           }
         });
 
+        progress += accepted.length;
         const remove = [...accepted, ...deleteOnly];
         if (remove.length === 0) continue;
         try {
           await deleteMessages(sqs, url, remove);
           for (const message of remove) undeleted.delete(message.MessageId!);
+          progress += deleteOnly.length;
         } catch (error) {
           // Which entries failed is not known: count them all as still there. The next pass deletes
           // those it meets again without copying them twice.
           for (const message of remove) undeleted.add(message.MessageId!);
           reason ??= errorInfo(error).message;
         }
-        progress += remove.length;
       }
     } finally {
       // If this fails, the held messages come back when their visibility timeout ends: delayed, not lost.
