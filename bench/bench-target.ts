@@ -61,7 +61,7 @@ async function onEndpoint(endpoint: string, nameSuffix: string | undefined, clos
 async function localStackEndpoint(): Promise<string> {
   const value = process.env.LOCALSTACK_ENDPOINT;
   if (!value) {
-    throw new UsageError('--target localstack needs LOCALSTACK_ENDPOINT (start one with `bash scripts/localstack.sh start` and export the URL it prints)');
+    throw new UsageError('--target localstack needs LOCALSTACK_ENDPOINT (start one with `npm run -s localstack -- start` and export the URL it prints)');
   }
   let url: URL;
   try {

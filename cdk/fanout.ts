@@ -5,16 +5,21 @@
  *   │    ▲                                                            │
  *   │    └────────────── continuations (jobs it had no time for) ─────┘
  *   └── after `QUEUES.dispatched.maxReceiveCount` receives ──▶ dead-letter queue
+ *
+ * Alarms (`cdk/alarms.ts`) watch the dead-letter queue, the worker's errors and the age of the oldest
+ * dispatched message, and notify `alarmTopic` if one is given.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -23,12 +28,14 @@ import {
   QUEUES,
   WORKER_TIMEOUT_SECONDS,
 } from '../functions/wire/constants.js';
+import { createFanoutAlarms } from './alarms.js';
 import {
   validateBatchSize,
   validateLogLevel,
   validateMaxBatchingWindow,
   validateMaxConcurrency,
   validateMemorySize,
+  validateMessageAgeAlarmThreshold,
   validateQueueNamePrefix,
   validateVisibilityTimeout,
   validateWorkerTimeout,
@@ -125,13 +132,35 @@ export interface FanoutProps {
    * @default 50
    */
   readonly maxConcurrency?: number;
+
+  /**
+   * Where the alarms (`deadLetterAlarm`, `workerErrorsAlarm`, `messageAgeAlarm`) send notifications:
+   * when one goes off (ALARM) and when it clears (OK), so that an incident opened by the first is
+   * closed by the second.
+   *
+   * @default - no notifications: the alarms only show in CloudWatch
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * How long a job message may wait in the dispatched queue (`ApproximateAgeOfOldestMessage`, three
+   * one-minute periods in a row) before `messageAgeAlarm` goes off: whole seconds, at least one minute
+   * and below the queue's retention (4 days). Workers normally take a message within seconds, so an old
+   * one means the event source mapping is paused or throttled, or a run has more work than
+   * `maxConcurrency` workers get through in this time: raise it if your runs are that large.
+   * SQS leaves out messages received three times or more, so a poison message raises `deadLetterAlarm`
+   * instead.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly messageAgeAlarmThreshold?: Duration;
 }
 
 /**
- * The queues, the worker and the wiring between them.
+ * The queues, the worker, the wiring between them, and the alarms that watch them.
  *
- * Construct IDs `Dispatched`, `DeadLetter`, `Finished` and `Worker` are part of the contract: renaming one
- * replaces the resource on the next deploy.
+ * Construct IDs `Dispatched`, `DeadLetter`, `Finished`, `Worker`, `DeadLetterAlarm`, `WorkerErrorsAlarm`
+ * and `MessageAgeAlarm` are part of the contract: renaming one replaces the resource on the next deploy.
  */
 export class Fanout extends Construct {
   /** Jobs from the master; triggers the worker. */
@@ -148,6 +177,12 @@ export class Fanout extends Construct {
   public readonly eventSourceMappingId: string;
   /** ARN of the event source mapping from `dispatched` to `worker`. */
   public readonly eventSourceMappingArn: string;
+  /** In ALARM while the dead-letter queue holds a message (`ApproximateNumberOfMessagesVisible` ≥ 1 in a minute). */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** In ALARM while the worker had failed invocations (Lambda `Errors` > 0 in 5 minutes): crashes, timeouts, out of memory. */
+  public readonly workerErrorsAlarm: cloudwatch.Alarm;
+  /** In ALARM while a dispatched message is older than `messageAgeAlarmThreshold`. */
+  public readonly messageAgeAlarm: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: FanoutProps = {}) {
     super(scope, id);
@@ -170,6 +205,8 @@ export class Fanout extends Construct {
     validateBatchSize(batchSize, windowSeconds);
     const maxConcurrency = props.maxConcurrency ?? 50;
     validateMaxConcurrency(maxConcurrency);
+    const messageAgeAlarmThreshold = props.messageAgeAlarmThreshold ?? Duration.hours(1);
+    validateMessageAgeAlarmThreshold(messageAgeAlarmThreshold);
 
     // Every queue: SSL-only resource policy, SQS-managed SSE (no KMS key, so no kms:* grants), and the
     // explicit message size that packing relies on.
@@ -179,10 +216,22 @@ export class Fanout extends Construct {
       maxMessageSizeBytes: QUEUES.messageBytes,
     } satisfies sqs.QueueProps;
 
+    // Only the dispatched queue may use this queue as its dead-letter queue. Its ARN is built from its
+    // fixed name rather than referenced: dispatched's RedrivePolicy already references this queue, and a
+    // reference back would be a circular dependency.
+    const dispatchedArn = Stack.of(this).formatArn({
+      service: 'sqs',
+      resource: `${prefix}${QUEUES.dispatched.name}`,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
     this.deadLetter = new sqs.Queue(this, 'DeadLetter', {
       ...common,
       queueName: `${prefix}${QUEUES.deadLetter.name}`,
       retentionPeriod: Duration.seconds(QUEUES.deadLetter.retentionSeconds),
+      redriveAllowPolicy: {
+        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+        sourceQueues: [sqs.Queue.fromQueueArn(this, 'DispatchedByArn', dispatchedArn)],
+      },
     });
     this.dispatched = new sqs.Queue(this, 'Dispatched', {
       ...common,
@@ -224,11 +273,17 @@ export class Fanout extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       description: 'fanout worker: runs the jobs of dispatched messages and sends their results',
-      // The worker sends jobs it had no time to start back to dispatched (a continuation), which
-      // triggers it again: an intended loop. Lambda's loop detection would stop a chain after 16 hops
-      // and strand a long job list; the chain is bounded anyway, since every hop runs at least one job
-      // or times out, and a record that keeps timing out goes to the dead-letter queue.
-      recursiveLoop: lambda.RecursiveLoop.ALLOW,
+      // Lambda's recursive loop detection stays on. The worker sends jobs it had no time to start back to
+      // dispatched (a continuation), which triggers it again: an intended loop, but one a bug could make
+      // endless. Lambda follows a message's chain through the trace header the SDK adds to each send and
+      // does not run its 17th invocation: it hands the record back to the event source mapping, the
+      // message returns to the queue after the visibility timeout, and after
+      // `QUEUES.dispatched.maxReceiveCount` such deliveries SQS moves it to the dead-letter queue
+      // (`deadLetterAlarm`). So one dispatched message gets at most 16 invocations, ~16 × (timeout − 15 %
+      // reserve) of work, ~13.6 minutes at the default 60 s; its unfinished jobs are dead-lettered, and
+      // `fanout redrive` starts them on a new chain (the CLI's copy carries no trace header).
+      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
+      recursiveLoop: lambda.RecursiveLoop.TERMINATE,
       environment: {
         [FINISHED_QUEUE_URL_ENV]: this.finished.queueUrl,
         [DISPATCHED_QUEUE_URL_ENV]: this.dispatched.queueUrl,
@@ -244,6 +299,9 @@ export class Fanout extends Construct {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // esbuild's warnings and errors only, not its summary of every file written: `cdk synth` stays
+        // quiet. The asset hash is computed from the output, so this does not change the template.
+        logLevel: LogLevel.WARNING,
         // The SDK is not bundled: the Node.js 24 runtime ships AWS SDK v3, patched by AWS, and the worker
         // only calls SQS SendMessageBatch, a stable API. That keeps the bundle small for cold starts of up
         // to `maxConcurrency` fresh workers. The price is that Lambda's SDK version, not package-lock.json's,
@@ -269,6 +327,17 @@ export class Fanout extends Construct {
     this.worker.addEventSource(eventSource);
     this.eventSourceMappingId = eventSource.eventSourceMappingId;
     this.eventSourceMappingArn = eventSource.eventSourceMappingArn;
+
+    const alarms = createFanoutAlarms(this, {
+      dispatched: this.dispatched,
+      deadLetter: this.deadLetter,
+      worker: this.worker,
+      messageAgeThreshold: messageAgeAlarmThreshold,
+      topic: props.alarmTopic,
+    });
+    this.deadLetterAlarm = alarms.deadLetter;
+    this.workerErrorsAlarm = alarms.workerErrors;
+    this.messageAgeAlarm = alarms.messageAge;
 
     this.acknowledgeNagFindings();
   }

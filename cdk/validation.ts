@@ -144,6 +144,21 @@ export function validateMaxConcurrency(maxConcurrency: number): void {
   }
 }
 
+/**
+ * Throws unless the message-age alarm threshold is at least one minute (the metric's period) and below
+ * the dispatched queue's retention, the oldest a message can get.
+ */
+export function validateMessageAgeAlarmThreshold(threshold: Duration): void {
+  if (threshold.isUnresolved()) return;
+  const millis = threshold.toMilliseconds();
+  const retention = QUEUES.dispatched.retentionSeconds;
+  if (millis % 1000 !== 0 || millis < 60_000 || millis >= retention * 1000) {
+    throw new FanoutPropsError(
+      `messageAgeAlarmThreshold must be a whole number of seconds, at least 60 and below the dispatched queue's retention of ${retention} (given ${threshold.toHumanString()}).`,
+    );
+  }
+}
+
 /** Throws unless `logLevel` is one of Powertools' levels. */
 export function validateLogLevel(logLevel: string): void {
   if (!(WORKER_LOG_LEVELS as readonly string[]).includes(logLevel)) {

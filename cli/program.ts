@@ -109,7 +109,7 @@ export function buildProgram(): Command {
     .action(async (flags) => exit(await localCommand(flags)));
 
   addTargetOptions(program.command('redrive'))
-    .description('move a run\'s dead-lettered job messages back to the dispatched queue')
+    .description('move a run\'s dead-lettered job messages back to the dispatched queue; exits 1 if some remain')
     .addOption(runOption())
     .option('--all', 'every message in the dead-letter queue, whatever its run')
     .addOption(jsonOption())

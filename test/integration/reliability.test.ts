@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { redrive } from '../../cli/master/dead-letters/redrive.js';
@@ -13,10 +13,12 @@ import { RunStore } from '../../cli/master/store/run-store.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { WorkerProcesses } from '../../cli/workers/worker-processes.js';
-import { encodeResultMessage, runAttributes } from '../../functions/wire/contract.js';
+import type { RequestCounter } from '../../cli/endpoint/clients.js';
+import { BatchSender } from '../../functions/wire/batch-sender.js';
+import { encodeJobMessage, encodeResultMessage, parseJobMessage, runAttributes, runOfAttributes } from '../../functions/wire/contract.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
-import { queueEnv, spawnCli } from '../helpers/cli.js';
-import { eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
+import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';
+import { drain, eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
 import { openTestStore } from '../helpers/store.js';
 
 describe.each(backendNames())('reliability on %s', (backendName) => {
@@ -155,7 +157,105 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     const completed = await collect({ target, run, timeoutMs: 30_000, store });
     // Assess
     expect(timedOut).toMatchObject({ missing: [0, 1, 2], deadLettered: [0, 1, 2], deadLetteredUnreadable: 1, complete: false });
-    expect(moved).toEqual({ messages: 4, jobs: 3, failed: 0 });
+    expect(moved).toEqual({ messages: 4, jobs: 3, failed: 0, remaining: 0, passes: 2 });
     expect(completed).toMatchObject({ counts: { done: 3 }, complete: true });
+  });
+
+  /** Puts one single-job message per id of `run` straight into the dead-letter queue. */
+  async function deadLetter(target: Target, run: string, ids: number[]): Promise<void> {
+    const sender = new BatchSender(target.sqs, target.queues.deadLetter.url);
+    const attributes = runAttributes(run);
+    await Promise.all(ids.map((id) => sender.send(encodeJobMessage(run, 'square', [{ id, input: id }]), attributes)));
+  }
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const runOf = (m: Message) => runOfAttributes(m.MessageAttributes);
+  const jobIdOf = (m: Message) => parseJobMessage(m.Body!).jobs[0]!.id;
+
+  it("redrives every message of one run in batches, and leaves another run's in the dead-letter queue", async () => {
+    // Prepare: 25 messages of run-a and 5 of run-b in the dead-letter queue, received mixed.
+    const counter: RequestCounter = new Map();
+    const target = await backend.target({}, counter);
+    await deadLetter(target, 'run-b', ids(5));
+    await deadLetter(target, 'run-a', ids(25));
+    counter.clear();
+    // Act
+    const report = await redrive({ target, run: 'run-a' });
+    const requests = new Map(counter);
+    const again = await redrive({ target, run: 'run-a' });
+    // Assess: all of run-a moved once, with its run attribute; run-b untouched and visible again
+    expect(report).toEqual({ messages: 25, jobs: 25, failed: 0, remaining: 0, passes: 2 });
+    expect(again).toEqual({ messages: 0, jobs: 0, failed: 0, remaining: 0, passes: 1 });
+    const dispatched = await drain(target.sqs, target.queues.dispatched.url);
+    expect(dispatched.map(jobIdOf).sort((a, b) => a - b)).toEqual(ids(25));
+    expect(new Set(dispatched.map(runOf))).toEqual(new Set(['run-a']));
+    const left = await drain(target.sqs, target.queues.deadLetter.url);
+    expect(left.map(runOf)).toEqual(Array(5).fill('run-b'));
+    // Assess: batched requests only, one send and one delete per receive that found run-a's messages;
+    // two passes of a few receives each, the second finding only run-b's messages
+    const count = (operation: string) => requests.get(operation) ?? 0;
+    expect(count('SendMessage') + count('DeleteMessage') + count('ChangeMessageVisibility')).toBe(0);
+    expect(count('SendMessageBatch')).toBeGreaterThanOrEqual(3);
+    expect(count('SendMessageBatch')).toBeLessThanOrEqual(5);
+    expect(count('DeleteMessageBatch')).toBe(count('SendMessageBatch'));
+    expect(count('ReceiveMessage')).toBeLessThanOrEqual(9);
+    expect(count('ChangeMessageVisibilityBatch')).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps in the dead-letter queue every message whose copy SQS refuses, and says so', async () => {
+    // Prepare: 12 messages of one run; every SendMessageBatch to the dispatched queue fails.
+    const target = await backend.target();
+    await deadLetter(target, 'run-c', ids(12));
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageBatchCommand' && (args.input as { QueueUrl?: string }).QueueUrl === target.queues.dispatched.url) {
+          throw Object.assign(new Error('AccessDenied: not allowed'), { name: 'AccessDenied' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseCopies' },
+    );
+    // Act
+    const report = await redrive({ target, run: 'run-c' });
+    // Assess: nothing deleted, nothing copied, all counted as remaining
+    expect(report).toMatchObject({ messages: 0, jobs: 0, failed: 12, remaining: 12, passes: 1, reason: expect.stringMatching(/AccessDenied/) });
+    expect((await drain(target.sqs, target.queues.deadLetter.url)).map(jobIdOf).sort((a, b) => a - b)).toEqual(ids(12));
+    expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('copies a message whose delete failed only once, and deletes it on the next pass', async () => {
+    // Prepare: 12 messages; the first DeleteMessageBatch on the dead-letter queue fails. A short
+    // hold brings the undeleted ones back within the test.
+    const target = await backend.target();
+    await deadLetter(target, 'run-f', ids(12));
+    let failures = 1;
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteMessageBatchCommand' && failures-- > 0) {
+          throw Object.assign(new Error('socket hang up'), { name: 'NetworkingError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstDelete' },
+    );
+    // Act
+    const report = await redrive({ target, run: 'run-f', visibilityTimeoutSeconds: 1 });
+    // Assess: each job once in the dispatched queue, none left behind
+    expect(failures).toBeLessThan(0);
+    expect(report).toEqual({ messages: 12, jobs: 12, failed: 0, remaining: 0, passes: 3 });
+    expect((await drain(target.sqs, target.queues.dispatched.url)).map(jobIdOf).sort((a, b) => a - b)).toEqual(ids(12));
+    expect(await queueDepth(target.sqs, target.queues.deadLetter.url)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('fanout redrive --all --json reports what it moved and what remains, and exits 0 when nothing remains', async () => {
+    // Prepare: two runs' messages in the dead-letter queue
+    const target = await backend.target();
+    await deadLetter(target, 'run-d', ids(3));
+    await deadLetter(target, 'run-e', ids(2));
+    // Act
+    const { code, stdout } = await runCli(['redrive', '--all', '--json', '--target', backend.endpoint], { FANOUT_HOME: home, ...queueEnv(target) });
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({ event: 'redriven', run: null, messages: 5, jobs: 5, failed: 0, remaining: 0, passes: 2 });
+    expect(code).toBe(0);
+    expect(await queueDepth(target.sqs, target.queues.deadLetter.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 });

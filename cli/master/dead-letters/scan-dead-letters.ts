@@ -1,13 +1,13 @@
 /**
  * Reads the dead-letter queue without consuming it: every message is received once (hidden
- * while the scan runs, so none is counted twice), then made visible again — or handed to
- * `take`, which may move it elsewhere and delete it.
+ * while the scan runs, so none is counted twice), then made visible again. (`redrive.ts` moves
+ * messages out of it.)
  */
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { SQS_LIMITS } from '../../../functions/wire/constants.js';
 import { parseJobMessage, peekRunId, type JobMessage } from '../../../functions/wire/contract.js';
 import type { Target } from '../../endpoint/target.js';
-import { changeVisibility, deleteMessages } from '../../../functions/wire/message-batches.js';
+import { changeVisibility } from '../../../functions/wire/message-batches.js';
 
 export type DeadLetter = {
   message: Message;
@@ -20,12 +20,6 @@ export type DeadLetter = {
 export type ScanOptions = {
   /** Upper bound on ReceiveMessage calls, so a huge DLQ cannot keep us forever. @default 1000 */
   maxReceives?: number;
-  /**
-   * Decides each message's fate: return true once the message has been dealt with (it is then
-   * deleted from the DLQ); false leaves it where it is.
-   * @default - leave every message
-   */
-  take?: (letter: DeadLetter) => Promise<boolean>;
 };
 
 /** Scans the DLQ; returns every message seen. */
@@ -34,7 +28,6 @@ export async function scanDeadLetters(target: Target, options: ScanOptions = {})
   const url = target.queues.deadLetter.url;
   const seen: DeadLetter[] = [];
   const leave: Message[] = [];
-  const remove: Message[] = [];
   try {
     for (let receives = 0; receives < (options.maxReceives ?? 1000); receives++) {
       const { Messages } = await sqs.send(
@@ -49,21 +42,19 @@ export async function scanDeadLetters(target: Target, options: ScanOptions = {})
       );
       if (!Messages?.length) break;
       for (const message of Messages) {
-        const letter = readLetter(message);
-        seen.push(letter);
-        if (options.take && (await options.take(letter))) remove.push(message);
-        else leave.push(message);
+        seen.push(readLetter(message));
+        leave.push(message);
       }
     }
   } finally {
-    // Both, whatever happens to either: what was taken goes, what was left is visible again.
-    const [deleted, released] = await Promise.allSettled([deleteMessages(sqs, url, remove), changeVisibility(sqs, url, leave, 0)]);
-    for (const outcome of [deleted, released]) if (outcome.status === 'rejected') throw outcome.reason;
+    // Whatever happened, what was received is visible again.
+    await changeVisibility(sqs, url, leave, 0);
   }
   return seen;
 }
 
-function readLetter(message: Message): DeadLetter {
+/** A received dead-letter message, with its body parsed as far as it can be. */
+export function readLetter(message: Message): DeadLetter {
   const body = message.Body ?? '';
   try {
     const job = parseJobMessage(body);

@@ -1,16 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, test } from 'vitest';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES, WORKER_TIMEOUT_SECONDS } from '../../../functions/wire/constants.js';
 import { FanoutPropsError } from '../../../cdk/errors.js';
-import type { FanoutProps } from '../../../cdk/fanout.js';
-import { fanoutStack, fanoutTemplate } from './helpers.js';
+import { Fanout, type FanoutProps } from '../../../cdk/fanout.js';
+import { fanoutStack, fanoutTemplate, testApp } from './helpers.js';
 
 /** Logical-ID references to the three queues, as they appear in the template. */
-function queueRefs(template: Template) {
+function queueRefs(template: Template, prefix = '') {
   const logicalId = (name: string) => {
-    const ids = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { QueueName: name } }));
+    const ids = Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { QueueName: `${prefix}${name}` } }));
     expect(ids).toHaveLength(1);
     return ids[0]!;
   };
@@ -23,6 +24,14 @@ function queueRefs(template: Template) {
     finished,
     arn: (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] }),
   };
+}
+
+/** The alarm with the given construct ID under Fanout/Fanout. */
+function alarm(template: Template, constructId: string): { id: string; props: Record<string, unknown> } {
+  const found = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith(`Fanout${constructId}`));
+  expect(found).toHaveLength(1);
+  const [id, resource] = found[0]!;
+  return { id, props: (resource as { Properties: Record<string, unknown> }).Properties };
 }
 
 function onlyResource(template: Template, type: string): { id: string; props: Record<string, unknown> } {
@@ -54,6 +63,7 @@ describe('Fanout', () => {
       MaximumMessageSize: QUEUES.messageBytes,
       SqsManagedSseEnabled: true,
       RedrivePolicy: Match.absent(),
+      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [Match.anyValue()] },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: QUEUES.finished.name,
@@ -90,7 +100,7 @@ describe('Fanout', () => {
       Handler: 'index.handler',
       Timeout: WORKER_TIMEOUT_SECONDS,
       MemorySize: 1769,
-      RecursiveLoop: 'Allow',
+      RecursiveLoop: 'Terminate',
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup.id } },
       Environment: {
         Variables: {
@@ -113,6 +123,68 @@ describe('Fanout', () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: Match.absent(),
       ScalingConfig: { MaximumConcurrency: 50 },
+    });
+
+    // THEN: three alarms, notifying nobody
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    expect(alarm(template, 'DeadLetterAlarm').props).toEqual({
+      AlarmDescription: expect.stringMatching(/dead-letter queue/),
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [q.deadLetter, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'ignore',
+    });
+    expect(alarm(template, 'WorkerErrorsAlarm').props).toEqual({
+      AlarmDescription: expect.stringMatching(/worker invocations failed/),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: worker.id } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm(template, 'MessageAgeAlarm').props).toEqual({
+      AlarmDescription: expect.stringMatching(/waited more than 1 hour/),
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [q.dispatched, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 3600,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('the dead-letter queue takes messages from the dispatched queue only, with no reference back to it', () => {
+    // GIVEN: an account and region, so the ARN built from the queue name is a literal
+    const app = testApp();
+    const stack = new Stack(app, 'Env', { env: { account: '123456789012', region: 'eu-west-1' } });
+
+    // WHEN
+    new Fanout(stack, 'Fanout', { queueNamePrefix: 'dev-' });
+
+    // THEN: the dispatched queue's own ARN, and no Ref / GetAtt that would close a circle with its RedrivePolicy
+    const template = Template.fromStack(stack);
+    const q = queueRefs(template, 'dev-');
+    const deadLetter = template.toJSON().Resources[q.deadLetter] as { Properties: Record<string, unknown> };
+    expect(deadLetter.Properties.RedriveAllowPolicy).toEqual({
+      redrivePermission: 'byQueue',
+      sourceQueueArns: [`arn:aws:sqs:eu-west-1:123456789012:dev-${QUEUES.dispatched.name}`],
+    });
+    expect(JSON.stringify(deadLetter)).not.toContain(q.dispatched);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `dev-${QUEUES.dispatched.name}`,
+      RedrivePolicy: { deadLetterTargetArn: q.arn(q.deadLetter), maxReceiveCount: QUEUES.dispatched.maxReceiveCount },
     });
   });
 
@@ -182,16 +254,25 @@ describe('Fanout', () => {
     expect(fanout.node.tryFindChild('DeadLetter')).toBe(fanout.deadLetter);
     expect(fanout.node.tryFindChild('Finished')).toBe(fanout.finished);
     expect(fanout.node.tryFindChild('Worker')).toBe(fanout.worker);
+    expect(fanout.node.tryFindChild('DeadLetterAlarm')).toBe(fanout.deadLetterAlarm);
+    expect(fanout.node.tryFindChild('WorkerErrorsAlarm')).toBe(fanout.workerErrorsAlarm);
+    expect(fanout.node.tryFindChild('MessageAgeAlarm')).toBe(fanout.messageAgeAlarm);
   });
 
   test('queueNamePrefix', () => {
     // GIVEN / WHEN
     const template = fanoutTemplate({ queueNamePrefix: 'dev-' });
 
-    // THEN
+    // THEN: the dead-letter queue's source is the prefixed dispatched queue
     for (const name of [QUEUES.dispatched.name, QUEUES.deadLetter.name, QUEUES.finished.name]) {
       template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `dev-${name}` });
     }
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `dev-${QUEUES.deadLetter.name}`,
+      RedriveAllowPolicy: {
+        sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([`:dev-${QUEUES.dispatched.name}`])] }],
+      },
+    });
   });
 
   test('workerTimeout', () => {
@@ -256,6 +337,42 @@ describe('Fanout', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
+  test('alarmTopic', () => {
+    // GIVEN
+    const stack = new Stack(testApp(), 'Alarms');
+    const topic = new sns.Topic(stack, 'Alerts');
+
+    // WHEN
+    new Fanout(stack, 'Fanout', { alarmTopic: topic });
+
+    // THEN: every alarm notifies the topic when it goes off and when it clears
+    const template = Template.fromStack(stack);
+    const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm']) {
+      expect(alarm(template, id).props).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
+      expect(alarm(template, id).props.InsufficientDataActions).toBeUndefined();
+    }
+  });
+
+  test('without alarmTopic, no alarm has actions', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate();
+
+    // THEN
+    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm']) {
+      expect(alarm(template, id).props).not.toHaveProperty('AlarmActions');
+      expect(alarm(template, id).props).not.toHaveProperty('OKActions');
+    }
+  });
+
+  test('messageAgeAlarmThreshold', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ messageAgeAlarmThreshold: Duration.minutes(30) });
+
+    // THEN
+    expect(alarm(template, 'MessageAgeAlarm').props).toMatchObject({ Threshold: 1800, AlarmDescription: expect.stringMatching(/30 minutes/) });
+  });
+
   test.each<[string, FanoutProps, RegExp]>([
     ['queueNamePrefix has a dot', { queueNamePrefix: 'dev.' }, /queueNamePrefix may only contain .* \(given 'dev\.'\)/],
     ['queueNamePrefix is too long', { queueNamePrefix: 'x'.repeat(63) }, /queueNamePrefix must be at most 62 characters .* \(given 63: /],
@@ -269,6 +386,9 @@ describe('Fanout', () => {
     ['maxBatchingWindow is over 5 minutes', { maxBatchingWindow: Duration.seconds(301) }, /maxBatchingWindow must be .* between 0 and 300 inclusive \(given 5 minutes 1 second\)/],
     ['maxConcurrency is 1', { maxConcurrency: 1 }, /maxConcurrency must be a whole number between 2 and 1000 inclusive \(given 1\)/],
     ['maxConcurrency is over 1000', { maxConcurrency: 1001 }, /maxConcurrency .* \(given 1001\)/],
+    ['messageAgeAlarmThreshold is under a minute', { messageAgeAlarmThreshold: Duration.seconds(59) }, /messageAgeAlarmThreshold must be a whole number of seconds, at least 60 and below the dispatched queue's retention of 345600 \(given 59 seconds\)/],
+    ['messageAgeAlarmThreshold reaches the retention', { messageAgeAlarmThreshold: Duration.days(4) }, /messageAgeAlarmThreshold .* \(given 4 days\)/],
+    ['messageAgeAlarmThreshold is not whole seconds', { messageAgeAlarmThreshold: Duration.millis(60_500) }, /messageAgeAlarmThreshold .* \(given 1 minute 500 millis\)/],
     ['logLevel is unknown', { logLevel: 'VERBOSE' as FanoutProps['logLevel'] }, /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(given 'VERBOSE'\)/],
   ])('fails if %s', (_, props, message) => {
     // GIVEN / WHEN / THEN
