@@ -34,9 +34,12 @@ export function applyPriceFile(json: unknown, where: string, base: PriceTable = 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.join('.') || '(root)';
-    const given = issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], json);
-    const value = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `given ${JSON.stringify(given) ?? 'nothing'}`;
-    throw new ConfigError(`price file ${where}: ${at}: ${issue.message} (${value})`);
+    const lookup = (root: unknown) => issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], root);
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys((lookup(base) as object | undefined) ?? {}).join(', ');
+      throw new ConfigError(`price file ${where}: ${at}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (known: ${known})`);
+    }
+    throw new ConfigError(`price file ${where}: ${at}: ${issue.message} (given ${JSON.stringify(lookup(json)) ?? 'nothing'})`);
   }
   const file = parsed.data;
   return {

@@ -68,7 +68,8 @@ export function histogramSvg(histogram: Histogram, stats: DurationStats): string
     rows[row] = x + 34;
     const colour = PERCENTILE_COLOURS[key];
     parts.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${MARGIN.top - 4 - row * 12}" y2="${baseline}" stroke="${colour}" stroke-width="2" stroke-dasharray="4 3"/>`);
-    parts.push(`<text class="pct" x="${(x + 3).toFixed(1)}" y="${MARGIN.top - 6 - row * 12}" fill="${colour}">${key}</text>`);
+    // style=, not fill=: the stylesheet's text colour would override a presentation attribute.
+    parts.push(`<text class="pct" x="${(x + 3).toFixed(1)}" y="${MARGIN.top - 6 - row * 12}" style="fill:${colour}">${key}</text>`);
   }
   const summary = `Histogram of ${formatCount(stats.count)} job durations; p50 ${formatDuration(stats.p50)}, p95 ${formatDuration(stats.p95)}, p99 ${formatDuration(stats.p99)}.`;
   return `<svg class="histogram" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(summary)}">${parts.join('')}</svg>`;
