@@ -1,0 +1,10 @@
+export { PRICES } from './prices.js';
+export type { LambdaPrices, PriceTable } from './prices.js';
+export { applyPriceFile, loadPriceFile } from './price-file.js';
+export { estimateRun } from './estimate-run.js';
+export type { EstimateInput, LambdaSettings, RunEstimate } from './estimate-run.js';
+export { runLedger } from './run-ledger.js';
+export type { RunLedger } from './run-ledger.js';
+export { estimateJson, formatEstimate } from './format-estimate.js';
+export type { EstimateJson, FormatEstimateOptions } from './format-estimate.js';
+export type { CostLine, CostRole } from './cost-line.js';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { estimateRun } from '../../../cli/master/cost/estimate-run.js';
+import { estimateJson, formatEstimate } from '../../../cli/master/cost/format-estimate.js';
+
+const estimate = estimateRun({
+  jobs: 10_000,
+  jobsPerMessage: 10,
+  avgInputBytes: 10,
+  avgOutputBytes: 20,
+  avgJobMs: 50,
+  lambda: { memoryMb: 1769, architecture: 'arm64', region: 'us-east-1', maxConcurrency: 50 },
+});
+
+describe('formatEstimate', () => {
+  it('prints the run, one aligned line per charge, the total and the wall time', () => {
+    // Act
+    const lines = formatEstimate(estimate);
+    // Assess
+    expect(lines[0]).toBe('estimate for 10,000 jobs, 10 per message → 1,000 messages, 100 invocations');
+    expect(lines).toContain('  dispatch  SQS SendMessageBatch          100 calls     100 req  $0.00004');
+    expect(lines).toContain('  lambda    Lambda compute               863.8 GB-s  863.8 GB-s   $0.0115');
+    expect(lines.find((line) => line.includes('total (estimate)'))).toMatch(/\$0\.0118$/);
+    expect(lines).toContain('wall time ≈ 10 s (2 waves of 5 s at 50 concurrent invocations; scale-up and cold starts not counted)');
+    expect(lines.some((line) => line.startsWith('prices: us-east-1, transcribed '))).toBe(true);
+    // Every charge line ends in the same column
+    const charges = lines.filter((line) => /^\s{2}(dispatch|worker|collect|lambda)\s/.test(line));
+    expect(charges).toHaveLength(8);
+    expect(new Set(charges.map((line) => line.length)).size).toBe(1);
+  });
+
+  it('prints each formula under its line when asked', () => {
+    // Act
+    const lines = formatEstimate(estimate, { formulas: true });
+    // Assess
+    expect(lines.filter((line) => line.startsWith('      = '))).toHaveLength(8);
+  });
+});
+
+describe('estimateJson', () => {
+  it('is the estimate with a type, every line carrying its formula', () => {
+    // Act
+    const json = JSON.parse(JSON.stringify(estimateJson(estimate))) as ReturnType<typeof estimateJson>;
+    // Assess
+    expect(json.type).toBe('estimate');
+    expect(json.totalUsd).toBeCloseTo(estimate.totalUsd, 15);
+    expect(json.lines.map((line) => line.formula.length > 0)).toEqual(new Array(8).fill(true));
+  });
+});
