@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ConfigError } from '../../../functions/wire/errors.js';
+import { UsageError } from '../../../functions/wire/errors.js';
 import { PRICES, type PriceTable } from './prices.js';
 
 const usd = z.number().nonnegative().finite();
@@ -27,7 +27,7 @@ export type PriceFile = z.infer<typeof PriceFileSchema>;
 /**
  * Checks a parsed price file and lays it over `base`.
  * @param where names the file in the error message
- * @throws ConfigError with one line naming the key and the value given
+ * @throws UsageError with one line naming the key and the value given
  */
 export function applyPriceFile(json: unknown, where: string, base: PriceTable = PRICES): PriceTable {
   const parsed = PriceFileSchema.safeParse(json);
@@ -37,9 +37,9 @@ export function applyPriceFile(json: unknown, where: string, base: PriceTable = 
     const lookup = (root: unknown) => issue.path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], root);
     if (issue.code === 'unrecognized_keys') {
       const known = Object.keys((lookup(base) as object | undefined) ?? {}).join(', ');
-      throw new ConfigError(`price file ${where}: ${at}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (known: ${known})`);
+      throw new UsageError(`price file ${where}: ${at}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (known: ${known})`);
     }
-    throw new ConfigError(`price file ${where}: ${at}: ${issue.message} (given ${JSON.stringify(lookup(json)) ?? 'nothing'})`);
+    throw new UsageError(`price file ${where}: ${at}: ${issue.message} (given ${JSON.stringify(lookup(json)) ?? 'nothing'})`);
   }
   const file = parsed.data;
   return {
@@ -60,13 +60,13 @@ export async function loadPriceFile(path: string, base: PriceTable = PRICES): Pr
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`price file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(`price file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`price file ${path}: not JSON (${(error as Error).message})`);
+    throw new UsageError(`price file ${path}: not JSON (${(error as Error).message})`);
   }
   return applyPriceFile(json, path, base);
 }
