@@ -14,7 +14,15 @@ import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 export type DatabaseOptions = {
   /** How long a writer waits for another process's transaction, in ms. @default 10000 */
   busyTimeoutMs?: number;
+  /**
+   * Largest size the database may grow to, in bytes: past it, writes fail as on a full disk (exit 4,
+   * nothing deleted from a queue). @default - FANOUT_STORE_MAX_BYTES, else no limit but the disk's
+   */
+  maxBytes?: number;
 };
+
+/** The environment variable that caps the run store's size (a quota, or a full disk rehearsed). */
+export const STORE_MAX_BYTES_ENV = 'FANOUT_STORE_MAX_BYTES';
 
 /** SQLite's primary result codes that mean "this machine's storage", by what to tell the user. */
 const CAUSES: Record<number, string> = {
@@ -55,11 +63,24 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     db.exec('PRAGMA synchronous = FULL');
     db.exec('PRAGMA foreign_keys = ON');
     migrate(db, path);
+    const maxBytes = options.maxBytes ?? maxBytesFromEnv();
+    if (maxBytes !== undefined) {
+      const pageSize = (db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size;
+      db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(maxBytes / pageSize))}`);
+    }
     return db;
   } catch (error) {
     db?.close();
     throw storageError(error, path);
   }
+}
+
+function maxBytesFromEnv(): number | undefined {
+  const text = process.env[STORE_MAX_BYTES_ENV];
+  if (!text) return undefined;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 4096) throw new StorageError(`${STORE_MAX_BYTES_ENV} must be a whole number of bytes, at least 4096 (given ${JSON.stringify(text)})`);
+  return bytes;
 }
 
 function migrate(db: DatabaseSync, path: string): void {
