@@ -5,7 +5,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../cli/workers/sqs-event.js';
-import { parseJobMessage, parseResultMessage } from '../../functions/wire/contract.js';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { defineTask, TaskRegistry } from '../../functions/tasks/index.js';
+import { encodeJobMessage, parseJobMessage, parseResultMessage, type Result } from '../../functions/wire/contract.js';
+import { MESSAGE_BODY_BYTES } from '../../functions/wire/constants.js';
 import { createHandler } from '../../functions/worker.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
@@ -122,5 +125,78 @@ describe.each(backendNames())('worker handler on %s', (backendName) => {
 
   it('fails at start-up if the finished queue URL is not configured', () => {
     expect(() => createHandler({ finishedQueueUrl: '' })).toThrow(/FANOUT_FINISHED_QUEUE_URL is not set/);
+  });
+
+  describe('one odd job among 400 good ones in a message', () => {
+    // Each value a task might return (or throw) that JSON cannot carry exactly, or that grows past the
+    // message limit once escaped: only its own job gets an error result.
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const room = MESSAGE_BODY_BYTES;
+    const odd: Array<[string, () => unknown, string]> = [
+      ['undefined', () => undefined, 'OutputError'],
+      ['NaN', () => Number.NaN, 'OutputError'],
+      ['Infinity (1e309)', () => 1e309, 'OutputError'],
+      ['-0', () => -0, 'OutputError'],
+      ['2^53 + 1 as a BigInt', () => 2n ** 53n + 1n, 'OutputError'],
+      ['a cycle', () => cyclic, 'OutputError'],
+      ['a function', () => () => 1, 'OutputError'],
+      ['a Map', () => new Map([[1, 2]]), 'OutputError'],
+      ['emoji that triple once escaped', () => '😀'.repeat(Math.ceil(room / 12) + 10), 'OversizeError'],
+      ['U+FFFF that doubles once escaped', () => '\uffff'.repeat(Math.ceil(room / 6) + 10), 'OversizeError'],
+      ['an Error whose name is not a string', () => { throw Object.assign(new Error('m'), { name: 42 }); }, 'Error'],
+      ['a thrown object without a prototype', () => { throw Object.create(null); }, 'NonErrorThrown'],
+      ['a thrown null', () => { throw null; }, 'NonErrorThrown'],
+    ];
+    const tasks = new TaskRegistry({
+      odd: defineTask({ name: 'odd', run: (input: unknown) => (typeof input === 'number' && input < 0 ? odd[-input - 1]![1]() : (input as number) * 2) }),
+    });
+
+    it.each(odd.map(([name, , expected], i) => [name, -(i + 1), expected] as const))('%s costs only its own job', async (_, oddInput, expected) => {
+      // Prepare: 400 good jobs with the odd one in the middle, in one message.
+      const target = await backend.target();
+      const handler = createHandler({ tasks, sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ logLevel: 'SILENT' }) });
+      const inputs = Array.from({ length: 401 }, (_, i) => (i === 200 ? oddInput : i));
+      const record = sqsRecord(jobBody('r-odd', 'odd', jobs(inputs)));
+      // Act
+      const response = await handler({ Records: [record] }, context());
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const results = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results);
+      expect(results).toHaveLength(401);
+      const byId = new Map(results.map((r) => [r.id, r] as const));
+      expect(byId.get(200)).toMatchObject({ ok: false, error: { name: expected } });
+      const neighbours = results.filter((r) => r.id !== 200);
+      expect(neighbours.every((r: Result) => r.ok && r.output === r.id * 2)).toBe(true);
+    });
+  });
+
+  it("sends to the run's own result queue named in the job message, and only to one of its stack's", async () => {
+    // Prepare
+    const target = await backend.target();
+    const runQueue = (await target.sqs.send(new CreateQueueCommand({ QueueName: `${target.queues.finished.url.split('/').at(-1)}-r-own` }))).QueueUrl!;
+    const reply = new URL(new URL(runQueue).pathname, target.queues.finished.url).href;
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ logLevel: 'SILENT' }) });
+    const own = sqsRecord(encodeJobMessage('r-own', 'square', jobs([7]), reply));
+    const foreign = sqsRecord(encodeJobMessage('r-own', 'square', jobs([8]), 'https://sqs.eu-west-1.amazonaws.com/123456789012/someone-elses-queue'));
+    // Act
+    const response = await handler({ Records: [own, foreign] }, context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: foreign.messageId }]);
+    const results = (await drain(target.sqs, reply)).flatMap((m) => parseResultMessage(m.Body!).results);
+    expect(results).toMatchObject([{ id: 0, ok: true, output: 49 }]);
+    expect(await drain(target.sqs, target.queues.finished.url)).toEqual([]);
+  });
+
+  it('completes, without sending, a record whose run result queue is gone (the run was collected)', async () => {
+    // Prepare
+    const target = await backend.target();
+    const gone = new URL(`${new URL(target.queues.finished.url).pathname}-r-gone`, target.queues.finished.url).href;
+    const handler = createHandler({ sqs: target.sqs, finishedQueueUrl: target.queues.finished.url, logger: new Logger({ logLevel: 'SILENT' }) });
+    const record = sqsRecord(encodeJobMessage('r-gone', 'square', jobs([3]), gone));
+    // Act
+    const response = await handler({ Records: [record] }, context());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
   });
 });

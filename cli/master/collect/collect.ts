@@ -70,6 +70,9 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
   if (!record.queues.results) throw new UsageError(`run ${record.id} has no result queue yet: its dispatch stopped before sending anything; resume it with \`fanout dispatch --resume ${record.id}\``);
   const requests: RequestCounter = new Map();
   let end: CollectorEnd = 'complete';
+  if (dispatchStopped(record)) {
+    events?.emit('warning', { message: `run ${record.id}'s dispatch stopped after ${record.jobsSent} job(s): collecting those; \`fanout dispatch --resume ${record.id}\` sends the rest` });
+  }
   if (!isComplete(record)) {
     const sqs = createSqsClient(target.connection, { counter: requests });
     const collector = new Collector({

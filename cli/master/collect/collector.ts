@@ -57,7 +57,7 @@ export class Collector {
 
   /** Collects until complete, the deadline, stop(), or a fatal error (thrown). */
   async collect(): Promise<CollectorEnd> {
-    if (this.#finished()) return this.#end!;
+    if (this.#finished() || this.#sentAllIn()) return this.#end!;
     const helpers = new Set<Promise<void>>();
     const maxHelpers = this.#options.receivers - 1;
     const help = async (): Promise<void> => {
@@ -76,7 +76,7 @@ export class Collector {
           helpers.add(helper);
         }
         if (messages.length > 0) await this.#take(messages);
-        else this.#finishedOnEmpty();
+        else this.#sentAllIn();
         if (Date.now() >= this.#options.deadline) this.stop('timeout');
       }
     } finally {
@@ -148,7 +148,7 @@ export class Collector {
     await deleteMessages(sqs, queueUrl, messages).catch((error: unknown) =>
       events?.emit('warning', { message: `delete failed (the results are stored; repeats will be dropped): ${errorInfo(error).message}` }),
     );
-    this.#finished();
+    if (!this.#finished()) this.#sentAllIn();
   }
 
   /** True (and stops) once every job of the run has a stored result. */
@@ -161,10 +161,14 @@ export class Collector {
     return false;
   }
 
-  /** An empty receive: if the dispatch died, every sent job is in, and nothing more can come. */
-  #finishedOnEmpty(): void {
+  /** True (and stops) if the dispatch stopped early and every job it sent has a result: nothing more can come. */
+  #sentAllIn(): boolean {
     const record = this.#options.store.getRun(this.#options.run);
-    if (record && dispatchStopped(record) && record.counts.done >= record.jobsSent) this.stop('dispatch-interrupted');
+    if (record && dispatchStopped(record) && record.counts.done >= record.jobsSent) {
+      this.stop('dispatch-interrupted');
+      return true;
+    }
+    return false;
   }
 
   #fail(error: Error): void {
