@@ -12,13 +12,15 @@ import { collectCommand } from './commands/collect-command.js';
 import { dispatchCommand } from './commands/dispatch-command.js';
 import { localCommand } from './commands/local-command.js';
 import { pauseCommand, statusCommand } from './commands/operations-command.js';
+import { estimateCommand } from './commands/estimate-command.js';
 import { redriveCommand } from './commands/redrive-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { resultsCommand } from './commands/results-command.js';
 import { runsCommand } from './commands/runs-command.js';
 import { runCommand } from './commands/run-command.js';
 import { workCommand } from './commands/work-command.js';
 import { EXIT } from './output/exit-codes.js';
-import { integerFlag, oneOf, secondsFlag } from './commands/validation.js';
+import { integerFlag, numberFlag, oneOf, secondsFlag } from './commands/validation.js';
 
 const targetOption = () =>
   new Option('--target <target>', 'where the queues are: local (the runtime of `fanout local`), aws, or an SQS endpoint URL (default: $FANOUT_TARGET, else local)');
@@ -55,6 +57,7 @@ export function buildProgram(): Command {
     .addOption(inputsOption())
     .addOption(packOption())
     .addOption(new Option('--resume <run>', 'send what an interrupted dispatch of this run did not').conflicts(['count']))
+    .addOption(new Option('--max-cost <usd>', 'refuse the run if its estimate on Lambda is above this (runs a sample of 5 jobs here first)').argParser(numberFlag('--max-cost', 'US dollars', 0, 1_000_000)))
     .addOption(jsonOption())
     .action(async (flags) => exit(await dispatchCommand(flags)));
 
@@ -91,6 +94,31 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .addOption(forceOption())
     .action(async (run: string | undefined, flags) => exit(await resultsCommand(run, flags)));
+
+  addCostOptions(
+    program
+      .command('estimate')
+      .description('what a run would cost on Lambda and how long it would take: runs a sample of its jobs here')
+      .addOption(taskOption())
+      .addOption(countOption())
+      .addOption(inputsOption())
+      .addOption(packOption())
+      .addOption(new Option('--sample <k>', 'jobs run here to measure time and output size').default(10).argParser(integerFlag('--sample', 1, 10_000)))
+      .option('--formulas', 'show how each line is worked out'),
+  )
+    .addOption(jsonOption())
+    .action(async (flags) => exit(await estimateCommand(flags)));
+
+  addCostOptions(
+    program
+      .command('report')
+      .description('write a run\'s report: one self-contained HTML page (timeline, durations, failures, cost); prints its path')
+      .argument('[run]', 'the run (default: the newest one)')
+      .option('--out <file>', 'where to write it (default: .fanout/reports/<run>.html)')
+      .option('--open', 'open it in the default browser'),
+  )
+    .addOption(jsonOption())
+    .action(async (run: string | undefined, flags) => exit(await reportCommand(run, flags)));
 
   program
     .command('runs')
@@ -141,6 +169,16 @@ export function buildProgram(): Command {
     .action(async (flags) => exit(await pauseCommand(flags, true)));
 
   return program;
+}
+
+/** Where workers run and at what prices: for estimates and the report's ledger. */
+function addCostOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--memory-mb <mb>', 'the worker\'s memory (default: 1769, the stack\'s)').argParser(integerFlag('--memory-mb', 128, 10_240)))
+    .addOption(new Option('--architecture <arch>', 'arm64 or x86_64 (default: arm64, the stack\'s)').argParser(oneOf('--architecture', ['arm64', 'x86_64'] as const)))
+    .addOption(new Option('--region <region>', 'the region whose prices apply (default: us-east-1)'))
+    .addOption(new Option('--max-concurrency <n>', 'the event source\'s maximum concurrency (default: 50)').argParser(integerFlag('--max-concurrency', 2, 1000)))
+    .addOption(new Option('--price-file <file>', 'JSON prices laid over the built-in table'));
 }
 
 /** Set by a command; read once the action's promise settles. */

@@ -7,16 +7,18 @@ import { resolveTarget } from '../endpoint/resolve-target.js';
 import { EXIT } from '../output/exit-codes.js';
 import { jsonLine, note, outputMode } from '../output/reporter.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
+import { estimateFromSample, type CostFlags } from './cost-flags.js';
 import { withStore } from './run-store.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 
-export type DispatchFlags = InputsFlags & TargetFlags & { task?: string; pack?: number; json?: boolean; resume?: string };
+export type DispatchFlags = InputsFlags & TargetFlags & CostFlags & { task?: string; pack?: number; json?: boolean; resume?: string; maxCost?: number };
 
 /** `RUN=$(fanout dispatch)` works: the run id is all that goes to stdout; the rest goes to stderr. */
 export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
   if (flags.resume !== undefined && (flags.count !== undefined || flags.pack !== undefined)) {
     throw new UsageError('--resume continues a run as it was dispatched: drop --count and --pack (give --inputs only for a run read from stdin)');
   }
+  if (flags.maxCost !== undefined) await refuseAboveCost(flags);
   return withStore(async (store) => {
     const resumed = flags.resume !== undefined ? store.requireRun(flags.resume) : undefined;
     const target = await resolveTarget(resumed ? runTargetOptions(flags, resumed) : flags);
@@ -59,6 +61,17 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
     }
     return report.interrupted ? EXIT.interrupted : EXIT.ok;
   });
+}
+
+/** `--max-cost USD`: the run's estimate (from a sample run here) must not exceed it; nothing is sent otherwise. */
+async function refuseAboveCost(flags: DispatchFlags): Promise<void> {
+  if (flags.resume !== undefined) throw new UsageError('--max-cost applies to a new run, not to --resume');
+  if (flags.inputs === '-') throw new UsageError('--max-cost needs inputs that can be read twice (a file or --count), not standard input');
+  const task = flags.task ?? 'square';
+  const { estimate } = await estimateFromSample({ tasks: BUILTIN_TASKS, task, inputs: inputsSource(flags), sample: 5, jobsPerMessage: flags.pack, flags });
+  if (estimate.totalUsd > flags.maxCost!) {
+    throw new UsageError(`the run's estimate is $${estimate.totalUsd.toPrecision(3)}, above --max-cost $${flags.maxCost} (\`fanout estimate\` shows the lines): nothing sent`);
+  }
 }
 
 /** A line every two seconds while a long dispatch sends (nothing for a short one). */

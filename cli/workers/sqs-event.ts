@@ -72,7 +72,8 @@ export function lambdaContext(options: LambdaContextOptions): Context {
     memoryLimitInMB: String(options.memoryLimitInMB ?? 1024),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${options.functionName}`,
-    logStreamName: `${today}/[$LATEST]${requestId.replaceAll('-', '')}`,
+    // As on Lambda, one log stream per execution environment (here: this process), not per request.
+    logStreamName: `${today}/[$LATEST]pid-${process.pid}`,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: unsupported,
     fail: unsupported,

@@ -3,13 +3,19 @@
  * charts, shows the data's numbers, and stays small at 100,000 jobs. Without Chromium the tier is
  * skipped with a banner, unless REQUIRE_BROWSER=1 (then that is a failure).
  */
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { collect } from '../../cli/master/collect/collect.js';
+import { dispatch } from '../../cli/master/dispatch/dispatch.js';
+import { loadReportData } from '../../cli/master/report/load-report-data.js';
 import { renderReport } from '../../cli/master/report/index.js';
+import { startWorkers } from '../../cli/workers/start-workers.js';
+import { startEmbeddedBackend } from '../helpers/backends.js';
+import { scratchDir } from '../helpers/scratch.js';
+import { openTestStore } from '../helpers/store.js';
 import type { ReportData } from '../../cli/master/report/report-data.js';
 import { findChromium, launchChromium, skippedBanner, type Chromium } from '../helpers/chromium.js';
 import { reportDataFactory } from '../helpers/report-data-factory.js';
@@ -40,7 +46,7 @@ describe.skipIf(!executable)('run report in Chromium', () => {
   const generatedAt = new Date(Date.UTC(2026, 10, 29, 15));
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fanout-report-'));
+    dir = await scratchDir('report-');
     browser = await launchChromium(executable!);
   });
   afterAll(async () => {
@@ -63,6 +69,62 @@ describe.skipIf(!executable)('run report in Chromium', () => {
     await page.waitForFunction(() => document.documentElement.dataset.drawnMs !== undefined);
     return { page, url, requests, errors, path };
   }
+
+  describe('a real 10,000-job local run with failures', () => {
+    let opened: Opened;
+    let stored: { ok: number; failed: number; missing: number; duplicates: number; conflicts: number; jobs: number };
+
+    beforeAll(async () => {
+      // Prepare: every tenth job fails; the run goes through the embedded server and local workers into a store.
+      const backend = await startEmbeddedBackend();
+      const { store } = await openTestStore('report-run-');
+      try {
+        const target = await backend.target();
+        const workers = await startWorkers({ target, logLevel: 'SILENT', waitTimeSeconds: 1, concurrency: 2 });
+        const inputs = Array.from({ length: 10_000 }, (_, i) => (i % 10 === 3 ? `job ${i} failed on purpose` : { fail: false, value: i }));
+        const { run } = await dispatch({ target, store, task: 'fail', inputs });
+        await collect({ target, store, run, timeoutMs: 120_000 });
+        await workers.stop({ abort: true });
+        const record = store.requireRun(run);
+        stored = { ...record.counts, missing: record.jobs! - record.counts.done, jobs: record.jobs! };
+        opened = await open(loadReportData(store, run), 'report-real-10000.html');
+      } finally {
+        store.close();
+        await backend.stop();
+      }
+    }, 180_000);
+
+    it('shows the store\'s numbers, with no console error and no request', async () => {
+      // Act
+      const shown = await opened.page.$$eval('.stats [data-stat]', (elements) =>
+        Object.fromEntries(elements.map((element) => [(element as unknown as { dataset: Dataset }).dataset.stat!, Number((element as unknown as { dataset: Dataset }).dataset.value)])),
+      );
+      // Assess
+      expect(opened.errors).toEqual([]);
+      expect(opened.requests).toEqual([opened.url]);
+      expect(stored).toMatchObject({ jobs: 10_000, ok: 9_000, failed: 1_000, missing: 0 });
+      for (const key of ['jobs', 'ok', 'failed', 'missing', 'duplicates', 'conflicts'] as const) expect(shown[key], key).toBe(stored[key]);
+    });
+
+    it('draws its timeline and histogram, and takes a screenshot', async () => {
+      // Act
+      const bars = await opened.page.locator('svg.histogram rect').count();
+      const timeline = await opened.page.locator('#timeline').evaluate((canvas) => {
+        const c = canvas as unknown as Canvas;
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+        return painted;
+      });
+      const path = join(dir, 'report-real-10000.png');
+      await opened.page.screenshot({ path, fullPage: true });
+      // Assess
+      expect(bars).toBeGreaterThan(3);
+      expect(timeline).toBeGreaterThan(1000);
+      expect((await stat(path)).size).toBeGreaterThan(10_000);
+      process.stderr.write(`[browser] report of a real 10,000-job run: screenshot ${path}\n`);
+    });
+  });
 
   describe('10,000 jobs, failures, retries, 24 workers', () => {
     const data = reportDataFactory({ jobs: 10_000, seed: 13 });

@@ -71,6 +71,8 @@ export type DispatchReport = {
 };
 
 const MESSAGE_LIMITS = { maxBytes: MESSAGE_BODY_BYTES };
+/** `{"id":,"input":}` around a job's id and input. */
+const ENTRY_OVERHEAD = '{"id":,"input":}'.length;
 
 export async function dispatch(options: DispatchOptions): Promise<DispatchReport> {
   const { target, store } = options;
@@ -145,6 +147,7 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
   let next = record.jobsSent;
   let windowFirst = next;
   let windowJobs = 0;
+  let windowBytes = 0;
   let messagesSent = record.messagesSent;
   let window: Packed[] = [];
 
@@ -157,11 +160,12 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
       const As = reason instanceof UsageError ? UsageError : ServiceError;
       throw new As(`${failed.length} of ${window.length} messages were not sent: ${reason.message}`, { cause: reason });
     }
-    store.logSent(run, { firstJob: windowFirst, jobs: windowJobs, messages: window.length });
+    store.logSent(run, { firstJob: windowFirst, jobs: windowJobs, messages: window.length, inputBytes: windowBytes });
     messagesSent += window.length;
     events?.emit('sent', { run, jobs: windowFirst + windowJobs, messages: messagesSent, totalJobs: total });
     windowFirst += windowJobs;
     windowJobs = 0;
+    windowBytes = 0;
     window = [];
   };
   const take = async (packed: Packed | undefined): Promise<void> => {
@@ -179,7 +183,10 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     for await (const input of readInputs(source, next)) {
       if (check) await check(input, next);
       const entry = toWire({ id: next, input: input.value });
-      await take(packer.add(entry, byteLength(entry)));
+      const bytes = byteLength(entry);
+      // The input's share of the entry: what the cost ledger counts as payload.
+      windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
+      await take(packer.add(entry, bytes));
       next++;
     }
     await take(packer.flush());

@@ -19,6 +19,7 @@ export type RunRow = {
   jobs: number | null;
   jobs_sent: number;
   messages_sent: number;
+  input_bytes: number;
   dispatcher_pid: number | null;
   dispatcher_host: string | null;
   created_at: number;
@@ -46,6 +47,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     jobs: row.jobs ?? undefined,
     jobsSent: row.jobs_sent,
     messagesSent: row.messages_sent,
+    inputBytes: row.input_bytes,
     dispatcher: row.dispatcher_pid === null ? undefined : { pid: row.dispatcher_pid, host: row.dispatcher_host ?? '' },
     createdAt: row.created_at,
     dispatchedAt: row.dispatched_at ?? undefined,

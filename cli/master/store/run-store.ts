@@ -125,10 +125,10 @@ export class RunStore {
   }
 
   /** Records that SQS accepted `messages` messages holding jobs [firstJob, firstJob + jobs): the next window may go. */
-  logSent(id: string, window: { firstJob: number; jobs: number; messages: number }): void {
+  logSent(id: string, window: { firstJob: number; jobs: number; messages: number; inputBytes?: number }): void {
     transaction(this.#db, this.path, () => {
       this.#statement('INSERT INTO dispatch_log (run, first_job, jobs, messages, sent_at) VALUES (?, ?, ?, ?, ?)').run(id, window.firstJob, window.jobs, window.messages, Date.now());
-      this.#statement('UPDATE runs SET jobs_sent = ?, messages_sent = messages_sent + ? WHERE id = ?').run(window.firstJob + window.jobs, window.messages, id);
+      this.#statement('UPDATE runs SET jobs_sent = ?, messages_sent = messages_sent + ?, input_bytes = input_bytes + ? WHERE id = ?').run(window.firstJob + window.jobs, window.messages, window.inputBytes ?? 0, id);
     });
   }
 

@@ -29,6 +29,8 @@ export const MIGRATIONS: readonly string[] = [
     jobs INTEGER,
     jobs_sent INTEGER NOT NULL DEFAULT 0,
     messages_sent INTEGER NOT NULL DEFAULT 0,
+    -- bytes of the sent jobs' inputs as JSON, for the cost ledger
+    input_bytes INTEGER NOT NULL DEFAULT 0,
     dispatcher_pid INTEGER,
     dispatcher_host TEXT,
     created_at INTEGER NOT NULL,

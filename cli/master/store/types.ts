@@ -28,6 +28,8 @@ export type RunRecord = {
   jobs: number | undefined;
   jobsSent: number;
   messagesSent: number;
+  /** Bytes of the sent jobs' inputs as JSON text. */
+  inputBytes: number;
   dispatcher: { pid: number; host: string } | undefined;
   createdAt: number;
   dispatchedAt: number | undefined;

@@ -86,6 +86,18 @@ describe('failureGroups', () => {
       ['Error', 'boom', 1, '1'],
     ]);
   });
+
+  it('takes messages that differ only in their numbers as one cause', () => {
+    // Prepare: the messages carry each job's own id and a timing.
+    const jobs = [3, 13, 23].map((id) => job(id, { ok: false, error: { name: 'Error', message: `job ${id} failed after ${id / 10} s` } }));
+    // Act
+    const groups = failureGroups([...jobs, job(30, { ok: false, error: { name: 'Error', message: 'other' } })]);
+    // Assess
+    expect(groups.map((group) => [group.message, group.count, groupIds(group)])).toEqual([
+      ['job # failed after # s', 3, '3, 13, 23'],
+      ['other', 1, '30'],
+    ]);
+  });
 });
 
 describe('peakConcurrency', () => {

@@ -1,0 +1,20 @@
+/** `fanout estimate`: what a run would cost on Lambda and how long it would take, before it is sent. */
+import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
+import { estimateJson, formatEstimate } from '../master/cost/index.js';
+import { jsonLine, note } from '../output/reporter.js';
+import { estimateFromSample, type CostFlags } from './cost-flags.js';
+import { inputsSource, type InputsFlags } from './inputs-option.js';
+
+export type EstimateFlags = InputsFlags & CostFlags & { task?: string; sample: number; pack?: number; json?: boolean; formulas?: boolean };
+
+export async function estimateCommand(flags: EstimateFlags): Promise<number> {
+  const task = flags.task ?? 'square';
+  const { estimate, sampled } = await estimateFromSample({ tasks: BUILTIN_TASKS, task, inputs: inputsSource(flags), sample: flags.sample, jobsPerMessage: flags.pack, flags });
+  if (flags.json) {
+    jsonLine('estimate', { task, sample: sampled, ...estimateJson(estimate) });
+    return 0;
+  }
+  note(`sampled ${sampled.sampled} ${task} job(s) here: ${sampled.avgJobMs.toFixed(3)} ms each on average, outputs of ${Math.round(sampled.avgOutputBytes)} bytes${sampled.failedInSample ? `, ${sampled.failedInSample} failed` : ''}`);
+  for (const line of formatEstimate(estimate, { formulas: flags.formulas })) process.stdout.write(`${line}\n`);
+  return 0;
+}
