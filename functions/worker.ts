@@ -26,9 +26,9 @@ import { BUILTIN_TASKS } from './tasks/index.js';
 import type { TaskRegistry } from './tasks/registry.js';
 import { BatchSender } from './wire/batch-sender.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, SQS_LIMITS } from './wire/constants.js';
-import { jobMessageHead, parseJobMessage, peekRunId, resultEntry, resultMessageHead, runAttributes, type ContractVersion, type Result, type ResultOrigin } from './wire/contract.js';
+import { jobEntry, jobMessageHead, parseJobMessage, peekRunId, resultEntry, resultMessageHead, runAttributes, type ContractVersion, type Result, type ResultOrigin } from './wire/contract.js';
 import { errorInfo, isMissingQueue, SendError, UsageError } from './wire/errors.js';
-import { byteLength, toWire } from './wire/json.js';
+import { byteLength } from './wire/json.js';
 import { entryRoom, pack, type PackLimits } from './wire/packing.js';
 import { replyQueueUrl } from './wire/run-queues.js';
 
@@ -109,7 +109,7 @@ export function createHandler(options: WorkerOptions = {}): SqsHandler {
         } else {
           logger.info('out of time: continuing unstarted jobs in a new message', { messageId: record.messageId, run, unfinished: outcome.unfinished.length });
           const head = jobMessageHead({ v, run, task, reply: 'reply' in message ? message.reply : undefined });
-          const entries = outcome.unfinished.map((job) => toWire({ id: job.id, input: job.input }));
+          const entries = outcome.unfinished.map((job) => jobEntry(job.id, job.input));
           for (const { body } of pack(head, entries, MESSAGE_LIMITS)) sends.push(senderFor(dispatchedQueueUrl).send(body, attributes));
         }
       }

@@ -48,49 +48,48 @@ const LOSSY = [Map, Set, WeakMap, WeakSet, ArrayBuffer, SharedArrayBuffer, Promi
  * @param at where `value` sits, for the message (e.g. "the output")
  */
 export function jsonProblem(value: unknown, at = 'the value'): string | undefined {
-  const seen = new Set<object>();
-  const walk = (v: unknown, path: string, depth: number): string | undefined => {
-    switch (typeof v) {
-      case 'string':
-      case 'boolean':
-        return undefined;
-      case 'number':
-        if (!Number.isFinite(v)) return `${path} is ${v}, which JSON cannot carry`;
-        if (Object.is(v, -0)) return `${path} is -0, which JSON carries as 0`;
-        return undefined;
-      case 'undefined':
-        return `${path} is undefined, which JSON cannot carry (use null)`;
-      case 'bigint':
-        return `${path} is a BigInt, which JSON cannot carry (use a string or a number)`;
-      case 'function':
-      case 'symbol':
-        return `${path} is a ${typeof v}, which JSON cannot carry`;
+  // The common case, a plain number or string, costs no walk.
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return undefined;
+  return problemAt(value, at, 0, new Set());
+}
+
+function problemAt(v: unknown, path: string, depth: number, seen: Set<object>): string | undefined {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return undefined;
+    case 'number':
+      if (!Number.isFinite(v)) return `${path} is ${v}, which JSON cannot carry`;
+      if (Object.is(v, -0)) return `${path} is -0, which JSON carries as 0`;
+      return undefined;
+    case 'undefined':
+      return `${path} is undefined, which JSON cannot carry (use null)`;
+    case 'bigint':
+      return `${path} is a BigInt, which JSON cannot carry (use a string or a number)`;
+    case 'function':
+    case 'symbol':
+      return `${path} is a ${typeof v}, which JSON cannot carry`;
+  }
+  if (v === null) return undefined;
+  const object = v as object;
+  if (typeof (object as { toJSON?: unknown }).toJSON === 'function') return problemAt((object as { toJSON(): unknown }).toJSON(), path, depth, seen);
+  if (depth >= MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
+  if (ArrayBuffer.isView(object)) return `${path} is a ${object.constructor.name}, which JSON cannot carry (use an array)`;
+  for (const kind of LOSSY) if (object instanceof kind) return `${path} is a ${kind.name}, which JSON cannot carry (use an array or a plain object)`;
+  if (seen.has(object)) return `${path} refers back to itself (a cycle), which JSON cannot carry`;
+  seen.add(object);
+  let problem: string | undefined;
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length && !problem; i++) problem = problemAt(object[i], `${path}[${i}]`, depth + 1, seen);
+  } else {
+    for (const key of Object.keys(object)) {
+      problem = problemAt((object as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, seen);
+      if (problem) break;
     }
-    if (v === null) return undefined;
-    const object = v as object;
-    if (typeof (object as { toJSON?: unknown }).toJSON === 'function') {
-      return walk((object as { toJSON(): unknown }).toJSON(), path, depth);
-    }
-    if (depth >= MAX_JSON_DEPTH) return `${path} nests deeper than ${MAX_JSON_DEPTH} levels`;
-    if (ArrayBuffer.isView(object)) return `${path} is a ${object.constructor.name}, which JSON cannot carry (use an array)`;
-    for (const kind of LOSSY) if (object instanceof kind) return `${path} is a ${kind.name}, which JSON cannot carry (use an array or a plain object)`;
-    if (seen.has(object)) return `${path} refers back to itself (a cycle), which JSON cannot carry`;
-    seen.add(object);
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) {
-        const problem = walk(object[i], `${path}[${i}]`, depth + 1);
-        if (problem) return problem;
-      }
-    } else {
-      for (const key of Object.keys(object)) {
-        const problem = walk((object as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
-        if (problem) return problem;
-      }
-    }
-    seen.delete(object);
-    return undefined;
-  };
-  return walk(value, at, 0);
+  }
+  seen.delete(object);
+  return problem;
 }
 
 /**

@@ -2,9 +2,9 @@
  * Packing already-encoded entries (jobs, results) into as few message bodies as the limits
  * allow, keeping their order. Each entry's size is counted once, as the escaped bytes SQS counts.
  */
-import { jobMessageHead, type Job, type JobMessageHead } from './contract.js';
+import { jobEntry, jobMessageHead, type Job, type JobMessageHead } from './contract.js';
 import { OversizeError } from './errors.js';
-import { byteLength, toWire } from './json.js';
+import { byteLength } from './json.js';
 
 /** Bounds for packing entries into message bodies. */
 export type PackLimits = {
@@ -81,7 +81,7 @@ export function* pack(head: string, entries: Iterable<string>, limits: PackLimit
 export function* packJobMessages(head: JobMessageHead, jobs: Iterable<Job>, limits: PackLimits): Generator<Packed> {
   const packer = new Packer(jobMessageHead(head), limits);
   for (const job of jobs) {
-    const entry = toWire({ id: job.id, input: job.input });
+    const entry = jobEntry(job.id, job.input);
     const bytes = byteLength(entry);
     if (bytes > packer.room) throw new OversizeError(`job ${job.id} is ${bytes} bytes on the wire, more than fits in one message (limit ${packer.room} bytes)`);
     const done = packer.add(entry, bytes);

@@ -16,9 +16,9 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { TaskRegistry } from '../../../functions/tasks/registry.js';
 import { BatchSender } from '../../../functions/wire/batch-sender.js';
 import { MESSAGE_BODY_BYTES, SQS_LIMITS } from '../../../functions/wire/constants.js';
-import { isRunId, jobMessageHead, runAttributes, type Json } from '../../../functions/wire/contract.js';
+import { isRunId, jobEntry, jobMessageHead, runAttributes, type Json } from '../../../functions/wire/contract.js';
 import { ServiceError, UnknownTaskError, UsageError } from '../../../functions/wire/errors.js';
-import { byteLength, toWire } from '../../../functions/wire/json.js';
+import { byteLength } from '../../../functions/wire/json.js';
 import { Packer, type Packed } from '../../../functions/wire/packing.js';
 import { explainSqsError } from '../../endpoint/aws-errors.js';
 import { endpointOf } from '../../endpoint/connection.js';
@@ -30,7 +30,7 @@ import { newRunId } from '../run-id.js';
 import { dispatchStopped } from '../store/run-state.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
-import { describeSource, fingerprint, isRereadable, readInputs, type Input, type InputsSource } from './inputs.js';
+import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
@@ -168,8 +168,7 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     windowBytes = 0;
     window = [];
   };
-  const take = async (packed: Packed | undefined): Promise<void> => {
-    if (!packed) return;
+  const take = async (packed: Packed): Promise<void> => {
     window.push(packed);
     windowJobs += packed.entries;
     if (window.length >= windowMessages) {
@@ -180,16 +179,20 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
 
   try {
     const check = isRereadable(source) ? undefined : checker(task, schema);
-    for await (const input of readInputs(source, next)) {
-      if (check) await check(input, next);
-      const entry = toWire({ id: next, input: input.value });
-      const bytes = byteLength(entry);
-      // The input's share of the entry: what the cost ledger counts as payload.
-      windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
-      await take(packer.add(entry, bytes));
-      next++;
+    for await (const batch of readInputBatches(source, next)) {
+      for (const input of batch) {
+        if (check) await check(input, next);
+        const entry = jobEntry(next, input.value);
+        const bytes = byteLength(entry);
+        // The input's share of the entry: what the cost ledger counts as payload.
+        windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
+        const packed = packer.add(entry, bytes);
+        if (packed) await take(packed);
+        next++;
+      }
     }
-    await take(packer.flush());
+    const last = packer.flush();
+    if (last) await take(last);
     await sendWindow();
   } catch (error) {
     store.markInterrupted(run);
@@ -224,16 +227,24 @@ function checker(task: string, schema: StandardSchemaV1 | undefined, jobsPerMess
   const room = new Packer(jobMessageHead({ run: 'r'.repeat(64), task, reply: 'https://'.padEnd(160, 'x') }), { ...MESSAGE_LIMITS, maxEntries: jobsPerMessage }).room;
   return async (input, id = 0) => {
     if (schema) {
-      const outcome = await schema['~standard'].validate(input.value);
+      const validating = schema['~standard'].validate(input.value);
+      const outcome = validating instanceof Promise ? await validating : validating;
       if (outcome.issues) {
         const [issue] = outcome.issues;
         const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
-        throw new UsageError(`${input.where}: the input does not match task ${task}'s schema${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
+        throw new UsageError(`${inputLabel(input, id)}: the input does not match task ${task}'s schema${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
       }
     }
-    const bytes = byteLength(toWire({ id, input: input.value }));
-    if (bytes > room) throw new UsageError(`${input.where}: the job is ${bytes} bytes on the wire, more than fits in one message (limit ${room} bytes)`);
+    if (surelyFits(input.value, room)) return;
+    const bytes = byteLength(jobEntry(id, input.value));
+    if (bytes > room) throw new UsageError(`${inputLabel(input, id)}: the job is ${bytes} bytes on the wire, more than fits in one message (limit ${room} bytes)`);
   };
+}
+
+/** True if `value` fits in `room` bytes on the wire for sure, without encoding it (every character escaped takes at most 6 bytes). */
+function surelyFits(value: Json, room: number): boolean {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return true;
+  return typeof value === 'string' && value.length * 6 + 64 < room;
 }
 
 /** Reads every input once; resolves to how many there are. */
@@ -241,7 +252,7 @@ async function checkInputs(source: InputsSource, task: string, schema: StandardS
   if (source.kind === 'count') return source.count;
   const check = checker(task, schema, jobsPerMessage);
   let count = 0;
-  for await (const input of readInputs(source)) await check(input, count++);
+  for await (const batch of readInputBatches(source)) for (const input of batch) await check(input, count++);
   return count;
 }
 

@@ -19,8 +19,11 @@ export type InputsSource =
   | { kind: 'file'; path: string }
   | { kind: 'values'; values: Iterable<unknown> | AsyncIterable<unknown> };
 
-/** One input and where it came from, for messages ("in.jsonl:3", "input 7"). */
+/** One input and where it came from: its line in a file, its index otherwise. */
 export type Input = { value: Json; where: string };
+
+/** Inputs are handed out in batches of this many: a stream of millions costs few async steps. */
+export const INPUT_BATCH = 1024;
 
 /** True if the inputs can be read twice: checked whole before anything is sent, and read again by --resume. */
 export function isRereadable(source: InputsSource): boolean {
@@ -48,22 +51,53 @@ export async function fingerprint(path: string): Promise<{ bytes: number; sha256
 
 /** The inputs, from the `skip`-th on. */
 export async function* readInputs(source: InputsSource, skip = 0): AsyncGenerator<Input> {
+  for await (const batch of readInputBatches(source, skip)) yield* batch;
+}
+
+/** The inputs, from the `skip`-th on, a batch at a time (see INPUT_BATCH). */
+export async function* readInputBatches(source: InputsSource, skip = 0): AsyncGenerator<Input[]> {
   if (source.kind === 'count') {
-    for (let i = skip; i < source.count; i++) yield { value: i, where: `input ${i}` };
+    for (let first = skip; first < source.count; first += INPUT_BATCH) {
+      const batch: Input[] = [];
+      for (let i = first; i < Math.min(source.count, first + INPUT_BATCH); i++) batch.push({ value: i, where: 'input' });
+      yield batch;
+    }
     return;
   }
   if (source.kind === 'values') {
     let i = 0;
-    for await (const value of source.values as AsyncIterable<unknown>) {
-      if (i++ < skip) continue;
-      const where = `input ${i - 1}`;
-      const problem = jsonProblem(value, where);
+    let batch: Input[] = [];
+    const take = (value: unknown) => {
+      if (i++ < skip) return;
+      const problem = jsonProblem(value, `input ${i - 1}`);
       if (problem) throw new UsageError(problem);
-      yield { value: value as Json, where };
+      batch.push({ value: value as Json, where: 'input' });
+    };
+    if (Array.isArray(source.values)) {
+      for (const value of source.values) {
+        take(value);
+        if (batch.length >= INPUT_BATCH) yield batch.splice(0);
+      }
+    } else {
+      for await (const value of source.values as AsyncIterable<unknown>) {
+        take(value);
+        if (batch.length >= INPUT_BATCH) yield batch.splice(0);
+      }
     }
+    if (batch.length > 0) yield batch;
     return;
   }
-  yield* readJsonl(source.path, skip);
+  let batch: Input[] = [];
+  for await (const input of readJsonl(source.path, skip)) {
+    batch.push(input);
+    if (batch.length >= INPUT_BATCH) yield batch.splice(0);
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Where an input came from, for a message: its line in a file, else its index ("input 7"). */
+export function inputLabel(input: Input, index: number): string {
+  return input.where === 'input' ? `input ${index}` : input.where;
 }
 
 async function* readJsonl(path: string, skip: number): AsyncGenerator<Input> {

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Result } from '../../../functions/wire/contract.js';
 import { isRunId } from '../../../functions/wire/contract.js';
 import { UsageError } from '../../../functions/wire/errors.js';
@@ -20,6 +20,9 @@ export type RunStoreOptions = DatabaseOptions & {
   /** The database file. @default - `fanout.db` in the fanout home (FANOUT_HOME, else ./.fanout) */
   path?: string;
 };
+
+/** Rows per INSERT statement: few statements per batch, and well under SQLite's bound-parameter limit. */
+const INSERT_ROWS = 100;
 
 /** The store's file under a fanout home. */
 export function storePath(home = fanoutHome()): string {
@@ -183,36 +186,28 @@ export class RunStore {
     return transaction(this.#db, this.path, () => {
       const outcome: BatchOutcome = { fresh: [], duplicates: [], conflicts: [], quarantined: 0 };
       let ok = 0;
-      const insert = this.#statement(
-        `INSERT INTO results (run, job, ok, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run, job) DO NOTHING`,
-      );
       for (const message of messages) {
         const { worker, attempt, cold } = message.origin;
-        for (const result of message.results) {
-          const output = result.ok ? JSON.stringify(result.output) : null;
-          const { changes } = insert.run(
-            id,
-            result.id,
-            result.ok ? 1 : 0,
-            output,
-            result.ok ? null : result.error.name,
-            result.ok ? null : result.error.message,
-            result.started ?? null,
-            result.ms,
-            worker ?? null,
-            attempt ?? null,
-            cold === undefined ? null : cold ? 1 : 0,
-            now,
-          );
-          if (changes > 0) {
-            outcome.fresh.push(result);
-            if (result.ok) ok++;
-            continue;
+        const origin = [worker ?? null, attempt ?? null, cold === undefined ? null : cold ? 1 : 0, now] as const;
+        for (let start = 0; start < message.results.length; start += INSERT_ROWS) {
+          const chunk = message.results.slice(start, start + INSERT_ROWS);
+          const outputs = chunk.map((result) => (result.ok ? JSON.stringify(result.output) : null));
+          const params: SQLInputValue[] = [];
+          for (const [i, result] of chunk.entries()) {
+            params.push(id, result.id, result.ok ? 1 : 0, outputs[i]!, result.ok ? null : result.error.name, result.ok ? null : result.error.message, result.started ?? null, result.ms, ...origin);
           }
-          const conflict = this.#compare(id, result, output, message, now);
-          if (conflict) outcome.conflicts.push(conflict);
-          else outcome.duplicates.push(result.id);
+          // One statement for many rows; RETURNING says which went in (the rest repeat a stored job).
+          const inserted = new Set((this.#insertRows(chunk.length).all(...params) as Array<{ job: number }>).map((row) => row.job));
+          for (const [i, result] of chunk.entries()) {
+            if (inserted.delete(result.id)) {
+              outcome.fresh.push(result);
+              if (result.ok) ok++;
+              continue;
+            }
+            const conflict = this.#compare(id, result, outputs[i]!, message, now);
+            if (conflict) outcome.conflicts.push(conflict);
+            else outcome.duplicates.push(result.id);
+          }
         }
       }
       const quarantine = this.#statement('INSERT INTO quarantine (run, message_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?)');
@@ -223,6 +218,13 @@ export class RunStore {
       ).run(outcome.fresh.length, ok, outcome.fresh.length - ok, outcome.duplicates.length, outcome.conflicts.length, outcome.quarantined, id);
       return outcome;
     });
+  }
+
+  #insertRows(rows: number): StatementSync {
+    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    return this.#statement(
+      `INSERT INTO results (run, job, ok, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at) VALUES ${values} ON CONFLICT (run, job) DO NOTHING RETURNING job`,
+    );
   }
 
   /** A repeat of a stored job's result: a plain duplicate (same outcome), or a conflict (kept). */
