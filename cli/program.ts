@@ -1,6 +1,8 @@
 /**
  * The `fanout` command line: parses flags and hands them to the commands, which call the
- * library API (dispatch, collect, startLocalRuntime). No logic lives here.
+ * library API (dispatch, collect, startLocalRuntime). No logic lives here. Each command is
+ * imported when it runs: `fanout run --local` never loads the CloudFormation client, nor
+ * `fanout runs` the embedded server.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '../functions/wire/constants.js';
@@ -8,17 +10,6 @@ import { EXPORT_FORMATS } from './master/results/export-results.js';
 import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
 import { BUILTIN_TASKS } from '../functions/tasks/index.js';
-import { collectCommand } from './commands/collect-command.js';
-import { dispatchCommand } from './commands/dispatch-command.js';
-import { localCommand } from './commands/local-command.js';
-import { pauseCommand, statusCommand } from './commands/operations-command.js';
-import { estimateCommand } from './commands/estimate-command.js';
-import { redriveCommand } from './commands/redrive-command.js';
-import { reportCommand } from './commands/report-command.js';
-import { resultsCommand } from './commands/results-command.js';
-import { runsCommand } from './commands/runs-command.js';
-import { runCommand } from './commands/run-command.js';
-import { workCommand } from './commands/work-command.js';
 import { EXIT } from './output/exit-codes.js';
 import { integerFlag, numberFlag, oneOf, secondsFlag } from './commands/validation.js';
 
@@ -59,7 +50,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--resume <run>', 'send what an interrupted dispatch of this run did not').conflicts(['count']))
     .addOption(new Option('--max-cost <usd>', 'refuse the run if its estimate on Lambda is above this (runs a sample of 5 jobs here first)').argParser(numberFlag('--max-cost', 'US dollars', 0, 1_000_000)))
     .addOption(jsonOption())
-    .action(async (flags) => exit(await dispatchCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/dispatch-command.js')).dispatchCommand(flags)));
 
   addTargetOptions(program.command('collect'))
     .description('gather a run\'s results into the run store (.fanout/fanout.db); --out also exports them')
@@ -69,7 +60,7 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .addOption(forceOption())
     .addOption(jsonOption())
-    .action(async (flags) => exit(await collectCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/collect-command.js')).collectCommand(flags)));
 
   addTargetOptions(program.command('run'))
     .description('dispatch, then collect; with --local, on an embedded SQS server with local workers')
@@ -84,7 +75,7 @@ export function buildProgram(): Command {
     .addOption(formatOption())
     .addOption(forceOption())
     .addOption(jsonOption())
-    .action(async (flags) => exit(await runCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/run-command.js')).runCommand(flags)));
 
   program
     .command('results')
@@ -93,7 +84,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write them to this file (written whole, then renamed into place)')
     .addOption(formatOption())
     .addOption(forceOption())
-    .action(async (run: string | undefined, flags) => exit(await resultsCommand(run, flags)));
+    .action(async (run: string | undefined, flags) => exit(await (await import('./commands/results-command.js')).resultsCommand(run, flags)));
 
   addCostOptions(
     program
@@ -107,7 +98,7 @@ export function buildProgram(): Command {
       .option('--formulas', 'show how each line is worked out'),
   )
     .addOption(jsonOption())
-    .action(async (flags) => exit(await estimateCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/estimate-command.js')).estimateCommand(flags)));
 
   addCostOptions(
     program
@@ -118,14 +109,14 @@ export function buildProgram(): Command {
       .option('--open', 'open it in the default browser'),
   )
     .addOption(jsonOption())
-    .action(async (run: string | undefined, flags) => exit(await reportCommand(run, flags)));
+    .action(async (run: string | undefined, flags) => exit(await (await import('./commands/report-command.js')).reportCommand(run, flags)));
 
   program
     .command('runs')
     .description('the runs in this directory\'s store, newest first')
     .addOption(new Option('--limit <n>', 'at most this many').default(50).argParser(integerFlag('--limit', 1, 1_000_000)))
     .addOption(jsonOption())
-    .action(async (flags) => exit(await runsCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/runs-command.js')).runsCommand(flags)));
 
   program
     .command('local')
@@ -134,14 +125,14 @@ export function buildProgram(): Command {
     .addOption(new Option('--workers <n>', 'worker pollers (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
     .addOption(batchSizeOption())
     .addOption(logLevelOption())
-    .action(async (flags) => exit(await localCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/local-command.js')).localCommand(flags)));
 
   addTargetOptions(program.command('redrive'))
     .description('move a run\'s dead-lettered job messages back to the dispatched queue; exits 1 if some remain')
     .addOption(runOption())
     .option('--all', 'every message in the dead-letter queue, whatever its run')
     .addOption(jsonOption())
-    .action(async (flags) => exit(await redriveCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/redrive-command.js')).redriveCommand(flags)));
 
   addTargetOptions(program.command('work'))
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
@@ -151,22 +142,22 @@ export function buildProgram(): Command {
     .addOption(new Option('--function-timeout <seconds>', 'an invocation running longer counts as failed, as on Lambda').default(60).argParser(secondsFlag('--function-timeout', 1, 900)))
     .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))
     .addOption(logLevelOption())
-    .action(async (flags) => exit(await workCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/work-command.js')).workCommand(flags)));
 
   addTargetOptions(program.command('status'))
     .description('queue depths (waiting, in flight, dead-lettered, finished) and the event source mapping\'s state')
     .addOption(jsonOption())
-    .action(async (flags) => exit(await statusCommand(flags)));
+    .action(async (flags) => exit(await (await import('./commands/operations-command.js')).statusCommand(flags)));
 
   addTargetOptions(program.command('pause'))
     .description('disable the deployed worker\'s event source mapping: the kill switch for a runaway run')
     .addOption(jsonOption())
-    .action(async (flags) => exit(await pauseCommand(flags, false)));
+    .action(async (flags) => exit(await (await import('./commands/operations-command.js')).pauseCommand(flags, false)));
 
   addTargetOptions(program.command('resume'))
     .description('enable the deployed worker\'s event source mapping again')
     .addOption(jsonOption())
-    .action(async (flags) => exit(await pauseCommand(flags, true)));
+    .action(async (flags) => exit(await (await import('./commands/operations-command.js')).pauseCommand(flags, true)));
 
   return program;
 }

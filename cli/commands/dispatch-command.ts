@@ -5,7 +5,7 @@ import { dispatch, type DispatchReport } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import { EXIT } from '../output/exit-codes.js';
-import { jsonLine, note, outputMode } from '../output/reporter.js';
+import { jsonLine, note, outputMode, peakRssMb } from '../output/reporter.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
 import { estimateFromSample, type CostFlags } from './cost-flags.js';
 import { withStore } from './run-store.js';
@@ -52,7 +52,7 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
       target.close();
     }
     const task = store.requireRun(report.run).task;
-    if (mode === 'json') jsonLine('dispatched', { ...report, task, target: target.name, endpoint: target.where, store: store.path });
+    if (mode === 'json') jsonLine('dispatched', { ...report, task, target: target.name, endpoint: target.where, store: store.path, peakRssMb: peakRssMb() });
     else if (report.interrupted) {
       note(`interrupted: ${report.jobsSent} job(s) of run ${report.run} sent; send the rest with: fanout dispatch --resume ${report.run}`);
     } else {

@@ -18,6 +18,11 @@ export function jsonLine(event: string, fields: object): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
 }
 
+/** This process's peak memory so far, in MiB: in `--json` summaries, so a program can watch it. */
+export function peakRssMb(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}
+
 /** A line for people, on stderr. */
 export function note(message: string): void {
   process.stderr.write(`${message}\n`);

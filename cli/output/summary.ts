@@ -3,7 +3,7 @@ import type { CollectReport } from '../master/collect/collect.js';
 import type { RunStore } from '../master/store/run-store.js';
 import type { Outcome } from '../master/store/types.js';
 import { EXIT } from './exit-codes.js';
-import { jsonLine, note, type OutputMode } from './reporter.js';
+import { jsonLine, note, peakRssMb, type OutputMode } from './reporter.js';
 
 /** Failures and conflicts printed one per line before the rest are only counted. */
 const SHOWN = 20;
@@ -25,7 +25,7 @@ export type SummaryOptions = {
 export function printSummary(report: CollectReport, store: RunStore, options: SummaryOptions): void {
   const { counts } = report;
   if (options.mode === 'json') {
-    jsonLine('summary', { ...report, seconds: round(options.seconds), store: store.path, ...(options.exportedTo && { exportedTo: options.exportedTo }) });
+    jsonLine('summary', { ...report, seconds: round(options.seconds), store: store.path, ...(options.exportedTo && { exportedTo: options.exportedTo }), peakRssMb: peakRssMb() });
     return;
   }
   if (!options.failuresShown && counts.failed > 0) {
