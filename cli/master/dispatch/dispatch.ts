@@ -54,6 +54,11 @@ export type DispatchOptions = {
   jobsPerMessage?: number;
   /** SendMessageBatch calls per window. @default 8 */
   concurrency?: number;
+  /**
+   * A stream of inputs that gives nothing new for this long, in ms, has what it gave sent at once.
+   * @default 100 (`PACKING.lingerMs`)
+   */
+  lingerMs?: number;
   events?: MasterEmitter;
   /** Stops after the window in flight; the run is left resumable. */
   signal?: AbortSignal;
@@ -174,9 +179,26 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     }
   };
 
+  // A stream is checked as it goes, and what it gave is sent whenever it pauses.
+  const stream = !isRereadable(source);
+  const check = stream ? checker(task, schema) : undefined;
+  const lingerMs = options.lingerMs ?? PACKING.lingerMs;
+  const inputs = readInputs(source, next);
+  let pending: Promise<IteratorResult<Input>> | undefined;
   try {
-    const check = isRereadable(source) ? undefined : checker(task, schema);
-    for await (const input of readInputs(source, next)) {
+    for (;;) {
+      pending ??= inputs.next();
+      const holding = stream && (window.length > 0 || packer.pending > 0);
+      const step = await nextInput(pending, holding ? lingerMs : undefined, stream ? options.signal : undefined);
+      if (step === 'aborted') throw new DispatchInterrupted();
+      if (step === 'lingered') {
+        await take(packer.flush());
+        await sendWindow();
+        continue;
+      }
+      pending = undefined;
+      if (step.done) break;
+      const input = step.value;
       if (check) await check(input, next);
       const entry = toWire({ id: next, input: input.value });
       await take(packer.add(entry, byteLength(entry)));
@@ -188,6 +210,10 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     store.markInterrupted(run);
     if (error instanceof DispatchInterrupted) return { run, jobs: total ?? next, jobsSent: windowFirst, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: true };
     throw withProgress(error, run, windowFirst);
+  } finally {
+    // Closes a file, or a generator of the caller's; not awaited while a read is pending (a stream may never give another).
+    if (pending) void inputs.return(undefined).catch(() => undefined);
+    else await inputs.return(undefined);
   }
   if (next === 0) {
     store.markInterrupted(run);
@@ -203,6 +229,30 @@ function asSource(inputs: InputsSource | readonly unknown[]): InputsSource {
 
 /** Thrown between windows when the signal aborts: not an error, a stop. */
 class DispatchInterrupted extends Error {}
+
+/**
+ * The next input; or 'lingered' if none came within `lingerMs` (the read goes on: await `pending`
+ * again), or 'aborted' if `signal` aborted first.
+ */
+async function nextInput(pending: Promise<IteratorResult<Input>>, lingerMs: number | undefined, signal: AbortSignal | undefined): Promise<IteratorResult<Input> | 'lingered' | 'aborted'> {
+  if (lingerMs === undefined && !signal) return pending;
+  if (signal?.aborted) return 'aborted';
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      pending,
+      new Promise<'lingered' | 'aborted'>((resolve) => {
+        if (lingerMs !== undefined) timer = setTimeout(() => resolve('lingered'), lingerMs);
+        onAbort = () => resolve('aborted');
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
 
 /** The task's input schema, after checking the workers know the task. */
 function knownTask(tasks: TaskRegistry | undefined, name: string): StandardSchemaV1 | undefined {
@@ -231,7 +281,7 @@ function checker(task: string, schema: StandardSchemaV1 | undefined, jobsPerMess
 
 /** Reads every input once; resolves to how many there are. */
 async function checkInputs(source: InputsSource, task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage: number): Promise<number> {
-  if (source.kind === 'count') return source.count;
+  if (source.kind === 'count' && !schema) return source.count;
   const check = checker(task, schema, jobsPerMessage);
   let count = 0;
   for await (const input of readInputs(source)) await check(input, count++);
