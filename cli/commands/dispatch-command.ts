@@ -1,5 +1,4 @@
 /** `fanout dispatch`: send jobs (or the rest of an interrupted run); prints the run id alone on stdout. */
-import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { dispatch, type DispatchReport } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
@@ -9,16 +8,20 @@ import { jsonLine, note, outputMode } from '../output/reporter.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
 import { withStore } from './run-store.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
+import { loadTasks, pickTask, type TasksFlags } from './tasks-option.js';
 
-export type DispatchFlags = InputsFlags & TargetFlags & { task?: string; pack?: number; json?: boolean; resume?: string };
+export type DispatchFlags = InputsFlags & TargetFlags & TasksFlags & { task?: string; pack?: number; json?: boolean; resume?: string };
 
 /** `RUN=$(fanout dispatch)` works: the run id is all that goes to stdout; the rest goes to stderr. */
 export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
   if (flags.resume !== undefined && (flags.count !== undefined || flags.pack !== undefined)) {
     throw new UsageError('--resume continues a run as it was dispatched: drop --count and --pack (give --inputs only for a run read from stdin)');
   }
+  // The tasks the workers run: inputs are checked against their schemas before anything is sent.
+  const tasks = await loadTasks(flags);
   return withStore(async (store) => {
     const resumed = flags.resume !== undefined ? store.requireRun(flags.resume) : undefined;
+    const task = resumed ? undefined : pickTask(tasks, flags.task);
     const target = await resolveTarget(resumed ? runTargetOptions(flags, resumed) : flags);
     const mode = outputMode(flags.json);
     const events = new MasterEmitter();
@@ -36,8 +39,8 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
       report = await dispatch({
         target,
         store,
-        task: resumed ? undefined : (flags.task ?? 'square'),
-        tasks: BUILTIN_TASKS,
+        task,
+        tasks: tasks.registry,
         inputs: resumed && flags.inputs === undefined ? undefined : inputsSource(flags),
         resume: flags.resume,
         jobsPerMessage: flags.pack,
@@ -49,12 +52,12 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
       stopProgress();
       target.close();
     }
-    const task = store.requireRun(report.run).task;
-    if (mode === 'json') jsonLine('dispatched', { ...report, task, target: target.name, endpoint: target.where, store: store.path });
+    const { task: ran } = store.requireRun(report.run);
+    if (mode === 'json') jsonLine('dispatched', { ...report, task: ran, target: target.name, endpoint: target.where, store: store.path });
     else if (report.interrupted) {
       note(`interrupted: ${report.jobsSent} job(s) of run ${report.run} sent; send the rest with: fanout dispatch --resume ${report.run}`);
     } else {
-      note(`dispatched ${report.jobs} ${task} job(s) in ${report.messages} message(s) to ${target.name} (${target.where})`);
+      note(`dispatched ${report.jobs} ${ran} job(s) in ${report.messages} message(s) to ${target.name} (${target.where})`);
       process.stdout.write(`${report.run}\n`);
     }
     return report.interrupted ? EXIT.interrupted : EXIT.ok;
