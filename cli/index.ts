@@ -18,7 +18,7 @@
  * await runtime.stop();
  */
 export { fanout, FanoutClient } from './client/fanout-client.js';
-export type { FanoutOptions, MapAllResult, MapOptions, MapResult, MapStream, MapSummary, ResumeOptions } from './client/types.js';
+export type { FanoutOptions, Inputs, MapAllResult, MapOptions, MapResult, MapStream, MapSummary, ResumeOptions } from './client/types.js';
 export type { Duration } from './client/duration.js';
 export { defineConfig, type FanoutConfig } from './config/define-config.js';
 export { loadTaskModule, resolveTasks, type LoadedTasks } from './config/load-tasks.js';

@@ -24,7 +24,7 @@ import type { Target } from '../endpoint/target.js';
 import { connect, type Connected } from './connect.js';
 import { durationMs } from './duration.js';
 import { RunStream } from './run-stream.js';
-import type { FanoutOptions, MapAllResult, MapOptions, MapResult, MapStream, ResumeOptions } from './types.js';
+import type { FanoutOptions, Inputs, MapAllResult, MapOptions, MapResult, MapStream, ResumeOptions } from './types.js';
 
 /** Collect's default wait, as `fanout collect --timeout`. */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -64,7 +64,7 @@ export class FanoutClient implements AsyncDisposable {
    * are sent; an array is checked whole first, so one bad input sends nothing. An iterable or
    * async iterable is read as it is sent, with memory flat, and checked as it goes.
    */
-  map<Input, Output>(task: Task<Input, Output>, inputs: Iterable<NoInfer<Input>> | AsyncIterable<NoInfer<Input>>, options: MapOptions = {}): MapStream<Output> {
+  map<Input, Output>(task: Task<Input, Output>, inputs: Inputs<NoInfer<Input>>, options: MapOptions = {}): MapStream<Output> {
     this.#checkOpen();
     this.#checkTask(task);
     const source: InputsSource = { kind: 'values', values: inputs as Iterable<unknown> | AsyncIterable<unknown> };
@@ -72,7 +72,7 @@ export class FanoutClient implements AsyncDisposable {
   }
 
   /** `map`, gathered: every result in input order, the run id and the summary. */
-  async mapAll<Input, Output>(task: Task<Input, Output>, inputs: Iterable<NoInfer<Input>> | AsyncIterable<NoInfer<Input>>, options: MapOptions = {}): Promise<MapAllResult<Output>> {
+  async mapAll<Input, Output>(task: Task<Input, Output>, inputs: Inputs<NoInfer<Input>>, options: MapOptions = {}): Promise<MapAllResult<Output>> {
     return gather(this.map(task, inputs, options));
   }
 

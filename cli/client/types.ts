@@ -4,6 +4,13 @@ import type { Task } from '../../functions/tasks/define-task.js';
 import type { TaskRegistry } from '../../functions/tasks/registry.js';
 import type { Duration } from './duration.js';
 
+/**
+ * A run's inputs: an array (checked whole before anything is sent), or any iterable or async
+ * iterable (read as it is sent, memory flat). The array comes first so that a wrong element is
+ * reported where it is ("Type 'number' is not assignable to type 'string'").
+ */
+export type Inputs<Input> = readonly Input[] | Iterable<Input> | AsyncIterable<Input>;
+
 export type FanoutOptions = {
   /**
    * Your tasks: a module object (`import * as tasks from './tasks.js'`), a `TaskRegistry`, or the
@@ -51,7 +58,7 @@ export type ResumeOptions<Input = unknown, Output = unknown> = Omit<MapOptions, 
   /** The run's task, for typed results (checked against the run's). */
   task?: Task<Input, Output>;
   /** The inputs again, when the run's dispatch was interrupted and its inputs were values or a stream. */
-  inputs?: Iterable<Input> | AsyncIterable<Input>;
+  inputs?: Inputs<Input>;
 };
 
 type ResultBase = {

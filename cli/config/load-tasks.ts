@@ -37,8 +37,7 @@ export async function loadTaskModule(path: string): Promise<TaskRegistry> {
  */
 export async function resolveTasks(path?: string, dir: string = process.cwd()): Promise<LoadedTasks> {
   if (path !== undefined) {
-    const module = resolve(path);
-    return { registry: await loadTaskModule(module), module, source: '--tasks' };
+    return { registry: await loadTaskModule(path), module: resolve(path), source: '--tasks' };
   }
   const config = findConfigFile(dir);
   const tasks = config ? (await readConfig(config)).tasks : undefined;
