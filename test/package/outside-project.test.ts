@@ -195,6 +195,41 @@ describe('fanout installed in a fresh project', () => {
     expect(ran.stdout).toBe('');
   });
 
+  it('runs `fanout local` (server only) and `fanout work` (worker processes loading the tasks module), then dispatch and collect', async () => {
+    // Prepare: the two long-running commands of the README's "separate terminals".
+    const started = performance.now();
+    const home = join(project, '.fanout');
+    // The installed bin itself, not through npx: Ctrl-C (SIGINT) must reach it.
+    const spawnLong = (args: string[]) => spawn(join(project, 'node_modules', '.bin', 'fanout'), args, { cwd: project, env: projectEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    const local = spawnLong(['local', '--port', '0', '--workers', '0']);
+    let work: ReturnType<typeof spawnLong> | undefined;
+    let workLog = '';
+    try {
+      for (let i = 0; i < 200 && !(await stat(join(home, 'local.json')).catch(() => undefined)); i++) await new Promise((r) => setTimeout(r, 100));
+      work = spawnLong(['work', '--processes', '1', '--wait-time', '1']);
+      work.stderr!.on('data', (d: Buffer) => (workLog += d));
+      // Act
+      const dispatched = await run(project, 'fanout-dispatch', 'npx', ['fanout', 'dispatch', '--task', 'cube', '--count', '3']);
+      const collected = await run(project, 'fanout-collect', 'npx', ['fanout', 'collect', '--json', '--timeout', '30']);
+      timings['fanout local + work + dispatch + collect'] = Math.round(performance.now() - started);
+      // Assess
+      expect(dispatched.code, dispatched.stderr).toBe(0);
+      expect(collected.code, `${collected.stderr}${workLog}`).toBe(0);
+      const results = collected.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; id: number; output: unknown }).filter((e) => e.event === 'result');
+      expect(results.map((r) => [r.id, r.output]).sort()).toEqual([[0, 0], [1, 1], [2, 8]]);
+      expect(workLog).toContain('tasks: cube, word-count (tasks.ts)');
+    } finally {
+      for (const child of [work, local]) {
+        if (!child || child.exitCode !== null) continue;
+        const closed = new Promise((resolve) => child.on('close', resolve));
+        child.kill('SIGINT');
+        const late = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await closed;
+        clearTimeout(late);
+      }
+    }
+  });
+
   it("runs the README's map() script", async () => {
     const ran = await run(project, 'tsx-words', 'npx', ['tsx', 'words.ts']);
     timings['npx tsx words.ts'] = ran.ms;
