@@ -126,7 +126,8 @@ function oldNode(): string | undefined {
   return undefined;
 }
 
-describe('fanout installed in a fresh project', () => {
+// Each step runs real tools (tsc, cdk, esbuild) on a machine busy with the other test files.
+describe('fanout installed in a fresh project', { timeout: 180_000 }, () => {
   let project: string;
   let packed: { filename: string; integrity: string; files: { path: string }[] };
   const timings: Record<string, number> = {};
