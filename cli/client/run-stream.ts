@@ -107,17 +107,22 @@ export class RunStream<Output> implements MapStream<Output> {
     signal?.throwIfAborted();
   }
 
-  /** Dispatch (unless resuming a run sent in full) and collect, side by side. */
+  /**
+   * Dispatch (unless resuming a run sent in full) and collect, side by side. Whichever ends first
+   * stops the other: a failed dispatch (a bad input in a stream) stops collecting, and collecting
+   * that ends (a timeout) stops a dispatch still reading a stream, leaving the run resumable.
+   */
   async #work(events: MasterEmitter, signal: AbortSignal): Promise<void> {
     const { target, store, tasks, start, timeoutMs } = this.#options;
-    const dispatchFailed = new AbortController();
+    const stopSending = new AbortController();
+    const stopCollecting = new AbortController();
     let dispatched: Promise<unknown> | undefined;
     let run = start.run;
     const record = start.kind === 'resume' ? store.requireRun(start.run) : undefined;
     const resumeDispatch = record !== undefined && dispatchStopped(record) && (start.inputs !== undefined || record.inputs.kind === 'count' || record.inputs.kind === 'file');
     if (start.kind === 'new' || resumeDispatch) {
       const what = start.kind === 'new' ? { task: start.task, inputs: start.inputs, run: start.run, jobsPerMessage: start.jobsPerMessage } : { resume: start.run, inputs: start.inputs };
-      const sending = dispatch({ target, store, tasks, events, signal, ...what });
+      const sending = dispatch({ target, store, tasks, events, signal: AbortSignal.any([signal, stopSending.signal]), ...what });
       dispatched = sending;
       // The run is recorded and its result queue exists once dispatch says so: collect from then on.
       const begun = new AbortController();
@@ -128,17 +133,24 @@ export class RunStream<Output> implements MapStream<Output> {
       run = started ?? (await sending).run;
     }
     this.#run = run;
-    const collecting = collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, dispatchFailed.signal]) });
-    if (dispatched) {
-      try {
-        await dispatched;
-      } catch (error) {
-        dispatchFailed.abort();
-        await collecting.catch(() => undefined);
-        throw error;
-      }
+    const dispatchFailure = dispatched?.then(
+      () => undefined,
+      (error: unknown) => {
+        stopCollecting.abort();
+        return { error };
+      },
+    );
+    let collected: { report: MapSummary } | { error: unknown };
+    try {
+      collected = { report: await collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, stopCollecting.signal]) }) };
+    } catch (error) {
+      collected = { error };
     }
-    this.#summary = await collecting;
+    stopSending.abort();
+    const failed = await dispatchFailure;
+    if (failed) throw failed.error;
+    if ('error' in collected) throw collected.error;
+    this.#summary = collected.report;
   }
 }
 

@@ -168,6 +168,47 @@ describe('map()', () => {
     expect(summary).toMatchObject({ complete: false, end: 'timeout', missing: [1], missingCount: 1 });
   });
 
+  it('ends at the timeout while a stream of inputs is still being read, and the run can be resumed with the inputs again', async () => {
+    // Prepare: a stream that gives one input, then nothing more.
+    const { fan } = await client();
+    const stalled = new AbortController();
+    async function* oneThenNothing() {
+      yield 2;
+      await new Promise((resolve) => stalled.signal.addEventListener('abort', resolve, { once: true }));
+    }
+    // Act
+    const first = await fan.mapAll(tasks.cube, oneThenNothing(), { timeout: '1s' });
+    stalled.abort();
+    const rest = await fan.resumeAll(first.run, { task: tasks.cube, inputs: [2, 3, 4] });
+    // Assess
+    expect(first.results.map((r) => r.ok && r.output)).toEqual([8]);
+    expect(first.summary).toMatchObject({ complete: false, end: 'timeout', jobsSent: 1 });
+    expect(rest.results.map((r) => r.ok && r.output)).toEqual([8, 27, 64]);
+    expect(rest.summary).toMatchObject({ complete: true, ok: true, counts: { done: 3, duplicates: 0 } });
+  });
+
+  it('fails if an input of a stream breaks the schema, after the results of those before it', async () => {
+    // Prepare
+    const { fan } = await client();
+    const firstResult = gate();
+    async function* goodThenBad() {
+      yield { text: 'fine' };
+      await firstResult.opened;
+      yield { text: 7 } as unknown as { text: string };
+    }
+    const seen: number[] = [];
+    // Act
+    const iterating = (async () => {
+      for await (const result of fan.map(tasks.wordCount, goodThenBad())) {
+        seen.push(result.id);
+        firstResult.open();
+      }
+    })();
+    // Assess
+    await expect(iterating).rejects.toThrow("input 1: the input does not match task word-count's schema at text: Invalid input: expected string, received number");
+    expect(seen).toEqual([0]);
+  });
+
   it('stops on an abort signal, throwing its reason, and leaves the run resumable', async () => {
     // Prepare
     const { fan } = await client();
