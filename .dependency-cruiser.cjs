@@ -7,6 +7,8 @@
  *   cli/master/       dispatch, collect, the run store, dead letters, operations
  *   cli/workers/      the handler off Lambda: event-source poller, worker processes
  *   cli/local/        the AWS stand-in on this machine: embedded server, local runtime
+ *   cli/config/       the user's project: fanout.config.*, loading a tasks module (used by the shell, the client, worker processes)
+ *   cli/client/       the typed client (`fanout()`, `map()`): above the master and the local runtime, as the shell is
  *   cli/{bin,program,index}.ts, cli/commands/, cli/output/   the shell and the library entry
  *   cdk/              the stack; nobody else imports it
  */
@@ -39,27 +41,48 @@ module.exports = {
       severity: 'error',
       comment: 'The master (dispatch, collect, the store) talks to queues; it does not host workers, run the local runtime or print.',
       from: { path: '^cli/master/' },
-      to: { path: '^(cli/(workers|local|commands|output)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+      to: { path: '^(cli/(workers|local|commands|output|client|config)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
     },
     {
       name: 'worker-hosts-never-import-the-master',
       severity: 'error',
       comment: 'Worker hosts run the handler; what the master does with results is none of their business.',
       from: { path: '^cli/workers/' },
-      to: { path: '^(cli/(master|local|commands|output)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|local|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
     },
     {
       name: 'local-runtime-stays-below-the-master-and-shell',
       severity: 'error',
       from: { path: '^cli/local/' },
-      to: { path: '^(cli/(master|commands|output)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
     },
     {
       name: 'endpoint-is-a-leaf-of-cli',
       severity: 'error',
       comment: 'Which SQS and which queues: used by every side, so it uses none of them.',
       from: { path: '^cli/endpoint/' },
-      to: { path: '^cli/(master|workers|local|commands|output)/|^cli/(bin|program|index)\\.ts$' },
+      to: { path: '^cli/(master|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$' },
+    },
+    {
+      name: 'config-is-a-leaf-of-cli',
+      severity: 'error',
+      comment: 'Reading the project (fanout.config, a tasks module) needs the tasks and nothing else: worker processes load it too.',
+      from: { path: '^cli/config/' },
+      to: { path: '^cli/(?!config/)|^functions/(worker|run-jobs)\\.ts$' },
+    },
+    {
+      name: 'client-sits-beside-the-shell',
+      severity: 'error',
+      comment: 'The client (fanout(), map()) drives the master and the local runtime like the shell does, without printing or hosting workers itself.',
+      from: { path: '^cli/client/' },
+      to: { path: '^(cli/(commands|output|workers)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+    },
+    {
+      name: 'only-the-library-entry-imports-the-client',
+      severity: 'error',
+      comment: 'The client is a way in (cli/index.ts), not a part others build on.',
+      from: { path: '^(functions|cli|cdk|bench|scripts)/', pathNot: '^cli/(client/|index\\.ts$)' },
+      to: { path: '^cli/client/' },
     },
     {
       name: 'nothing-outside-cdk-imports-cdk',

@@ -9,9 +9,6 @@
  * Alarms (`cdk/alarms.ts`) watch the dead-letter queue, the worker's errors and the age of the oldest
  * dispatched message, and notify `alarmTopic` if one is given.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -42,20 +39,22 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
   type WorkerLogLevel,
 } from './validation.js';
-
-/**
- * The fanout package's root (the nearest folder with a package.json above this file, whether it runs
- * from `cdk/` or compiled from `dist/cdk/`), so bundling works whatever the current directory.
- */
-const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-/** The lock file NodejsFunction needs; when absent (an installed copy) it searches up from the current directory. */
-const LOCK_FILE = existsSync(join(PACKAGE_ROOT, 'package-lock.json')) ? join(PACKAGE_ROOT, 'package-lock.json') : undefined;
+import { workerEntry } from './worker-entry.js';
 
 /** Powertools' service name: the `service` key of every log line. */
 export const POWERTOOLS_SERVICE_NAME = 'fanout';
 
 /** Properties of a `Fanout`. All are optional: `new Fanout(this, 'Fanout')` deploys the defaults. */
 export interface FanoutProps {
+  /**
+   * Your tasks module: the worker runs the tasks it exports (made with `defineTask` from
+   * `fanout/task`), bundled with the handler by esbuild. A TypeScript or JavaScript file, relative
+   * to the directory `cdk synth` runs in (your project's root), e.g. `'src/tasks.ts'`.
+   *
+   * @default - the built-in tasks (square, burn, sleep, fail)
+   */
+  readonly tasks?: string;
+
   /**
    * Prepended to the queue names of `functions/constants.ts` (`QUEUES.*.name`).
    *
@@ -169,7 +168,7 @@ export class Fanout extends Construct {
   public readonly deadLetter: sqs.Queue;
   /** Results from the worker, collected by the master. */
   public readonly finished: sqs.Queue;
-  /** The worker Lambda function (`functions/worker.ts`, export `handler`). */
+  /** The worker Lambda function (`functions/worker.ts`, export `handler`, running `tasks`). */
   public readonly worker: NodejsFunction;
   /** The worker's log group. */
   public readonly logGroup: logs.LogGroup;
@@ -260,11 +259,12 @@ export class Fanout extends Construct {
     });
     this.logGroup.grantWrite(role);
 
+    const { entry, projectRoot, depsLockFilePath } = workerEntry(props.tasks);
     this.worker = new NodejsFunction(this, 'Worker', {
-      entry: join(PACKAGE_ROOT, 'functions', 'worker.ts'),
+      entry,
       handler: 'handler',
-      projectRoot: PACKAGE_ROOT,
-      depsLockFilePath: LOCK_FILE,
+      projectRoot,
+      depsLockFilePath,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: memorySizeMb,
@@ -355,12 +355,5 @@ export class Fanout extends Construct {
         'releases them at once (visibility 0) for their own collector, so a dead-letter queue would swallow healthy results of concurrent runs. ' +
         'Results nobody collects expire with the retention period.',
     });
-  }
-}
-
-function findPackageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot locate functions/worker.ts`);
   }
 }

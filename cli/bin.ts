@@ -1,4 +1,13 @@
 #!/usr/bin/env node
-import { main } from './program.js';
+// Nothing is imported statically but the version check: on an old Node, the CLI's modules
+// (node:sqlite among them) would fail to load with a stack trace instead of this one line.
+import { nodeVersionProblem } from './node-version.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const problem = nodeVersionProblem(process.versions.node);
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exitCode = 1;
+} else {
+  const { main } = await import('./program.js');
+  process.exitCode = await main(process.argv.slice(2));
+}

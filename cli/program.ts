@@ -9,7 +9,6 @@ import { LOG_LEVELS } from '../functions/wire/constants.js';
 import { EXPORT_FORMATS } from './master/results/export-results.js';
 import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
-import { BUILTIN_TASKS } from '../functions/tasks/index.js';
 import { EXIT } from './output/exit-codes.js';
 import { integerFlag, numberFlag, oneOf, secondsFlag } from './commands/validation.js';
 
@@ -22,7 +21,8 @@ function addTargetOptions(command: Command): Command {
     .addOption(new Option('--stack <name>', 'deployed stack whose outputs name the queues (default: $FANOUT_STACK; with --target aws, Fanout)'))
     .addOption(new Option('--outputs-file <file>', 'outputs written by `cdk deploy --outputs-file` (default: ./cdk-outputs.json when it has the stack)'));
 }
-const taskOption = () => new Option('--task <name>', `task to run (${BUILTIN_TASKS.names().join(', ')}; default: square)`);
+const taskOption = () => new Option('--task <name>', 'task to run (default: square of the built-in tasks, or the only task of your tasks module)');
+const tasksOption = () => new Option('--tasks <module>', 'your tasks module, .ts or .js (default: `tasks` of ./fanout.config.ts, else the built-in square, burn, sleep, fail)');
 const countOption = () => new Option('--count <n>', 'jobs with inputs 0 … n-1 (default: 10)').argParser(integerFlag('--count', 1, 10_000_000));
 const inputsOption = () => new Option('--inputs <file>', 'JSONL file, one job input per line (- for standard input)').conflicts('count');
 const runOption = () => new Option('--run <id>', 'the run (default: the newest one in this directory\'s store)');
@@ -44,6 +44,7 @@ export function buildProgram(): Command {
   addTargetOptions(program.command('dispatch'))
     .description('send jobs to the dispatched queue; prints the run id')
     .addOption(taskOption())
+    .addOption(tasksOption())
     .addOption(countOption())
     .addOption(inputsOption())
     .addOption(packOption())
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
     .description('dispatch, then collect; with --local, on an embedded SQS server with local workers')
     .option('--local', 'start an embedded server and local workers for this run')
     .addOption(taskOption())
+    .addOption(tasksOption())
     .addOption(countOption())
     .addOption(inputsOption())
     .addOption(packOption())
@@ -91,6 +93,7 @@ export function buildProgram(): Command {
       .command('estimate')
       .description('what a run would cost on Lambda and how long it would take: runs a sample of its jobs here')
       .addOption(taskOption())
+      .addOption(tasksOption())
       .addOption(countOption())
       .addOption(inputsOption())
       .addOption(packOption())
@@ -123,6 +126,7 @@ export function buildProgram(): Command {
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
     .addOption(new Option('--workers <n>', 'worker pollers (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
+    .addOption(tasksOption())
     .addOption(batchSizeOption())
     .addOption(logLevelOption())
     .action(async (flags) => exit(await (await import('./commands/local-command.js')).localCommand(flags)));
@@ -138,6 +142,7 @@ export function buildProgram(): Command {
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
     .addOption(new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256)))
+    .addOption(tasksOption())
     .addOption(batchSizeOption())
     .addOption(new Option('--function-timeout <seconds>', 'an invocation running longer counts as failed, as on Lambda').default(60).argParser(secondsFlag('--function-timeout', 1, 900)))
     .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))

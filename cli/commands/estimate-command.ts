@@ -1,15 +1,16 @@
 /** `fanout estimate`: what a run would cost on Lambda and how long it would take, before it is sent. */
-import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
 import { estimateJson, formatEstimate } from '../master/cost/index.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { estimateFromSample, type CostFlags } from './cost-flags.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
+import { loadTasks, pickTask, type TasksFlags } from './tasks-option.js';
 
-export type EstimateFlags = InputsFlags & CostFlags & { task?: string; sample: number; pack?: number; json?: boolean; formulas?: boolean };
+export type EstimateFlags = InputsFlags & CostFlags & TasksFlags & { task?: string; sample: number; pack?: number; json?: boolean; formulas?: boolean };
 
 export async function estimateCommand(flags: EstimateFlags): Promise<number> {
-  const task = flags.task ?? 'square';
-  const { estimate, sampled } = await estimateFromSample({ tasks: BUILTIN_TASKS, task, inputs: inputsSource(flags), sample: flags.sample, jobsPerMessage: flags.pack, flags });
+  const tasks = await loadTasks(flags);
+  const task = pickTask(tasks, flags.task);
+  const { estimate, sampled } = await estimateFromSample({ tasks: tasks.registry, task, inputs: inputsSource(flags), sample: flags.sample, jobsPerMessage: flags.pack, flags });
   if (flags.json) {
     jsonLine('estimate', { task, sample: sampled, ...estimateJson(estimate) });
     return 0;

@@ -8,13 +8,15 @@ import { startLocalRuntime } from '../local/local-runtime.js';
 import { note } from '../output/reporter.js';
 import { nextStopSignal } from './signals.js';
 import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
+import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
 
-export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: LogLevel };
+export type LocalFlags = TasksFlags & { port: number; workers: number; batchSize: number; logLevel: LogLevel };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
+  const tasks = await loadTasks(flags);
   const runtime = await startLocalRuntime({
     port: flags.port,
-    workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel } : false,
+    workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel, tasks: tasks.registry } : false,
   });
   await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() });
 
@@ -26,6 +28,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   });
   runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
   note(`fanout local: SQS on ${runtime.endpoint}, ${flags.workers} local worker poller(s)`);
+  if (flags.workers > 0) note(`  tasks: ${describeTasks(tasks)}`);
   note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
   note('  Ctrl-C to stop');

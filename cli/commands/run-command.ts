@@ -3,7 +3,6 @@
  * local workers: the original framework's demo, printing "Dispatch job i" and "Finished job i".
  */
 import { once } from 'node:events';
-import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { dispatch, type DispatchReport } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
@@ -16,9 +15,11 @@ import { collectWithOutput, type ExportFlags } from './collect-command.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
 import { withStore } from './run-store.js';
 import type { TargetFlags } from './target-flags.js';
+import { loadTasks, pickTask, type TasksFlags } from './tasks-option.js';
 
 export type RunFlags = InputsFlags &
   TargetFlags &
+  TasksFlags &
   ExportFlags & {
     local?: boolean;
     task?: string;
@@ -33,14 +34,14 @@ const PER_JOB_LINES = 100;
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.local && flags.target) throw new UsageError('--local and --target exclude each other: --local runs on its own embedded server');
-  const task = flags.task ?? 'square';
-  if (!BUILTIN_TASKS.find(task)) throw new UsageError(`unknown task "${task}" (known: ${BUILTIN_TASKS.names().join(', ')})`);
+  const tasks = await loadTasks(flags);
+  const task = pickTask(tasks, flags.task);
   const inputs = inputsSource(flags);
   return withStore(async (store) => {
     let runtime: LocalRuntime | undefined;
     let target: Target;
     if (flags.local) {
-      runtime = await startLocalRuntime({ workers: { concurrency: flags.workers } });
+      runtime = await startLocalRuntime({ workers: { concurrency: flags.workers, tasks: tasks.registry } });
       runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
       target = runtime.target;
     } else {
@@ -65,7 +66,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       });
 
       const stop = new AbortController();
-      const dispatched = dispatch({ target, store, task, tasks: BUILTIN_TASKS, inputs, jobsPerMessage: flags.pack, events, signal: stop.signal });
+      const dispatched = dispatch({ target, store, task, tasks: tasks.registry, inputs, jobsPerMessage: flags.pack, events, signal: stop.signal });
       const started = await Promise.race([once(events, 'dispatching').then(([e]) => e as { run: string }), dispatched.then(() => undefined)]);
       // The run exists (and its queue) once dispatch says so; collect alongside the rest of the sending.
       const run = started?.run ?? (await dispatched).run;

@@ -10,8 +10,9 @@ import { startWorkers } from '../workers/start-workers.js';
 import { nextStopSignal } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
+import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
 
-export type WorkFlags = TargetFlags & {
+export type WorkFlags = TargetFlags & TasksFlags & {
   processes?: number;
   concurrency: number;
   batchSize: number;
@@ -21,6 +22,8 @@ export type WorkFlags = TargetFlags & {
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {
+  // Loaded here too when worker processes load it themselves: a broken module fails once, in one line.
+  const tasks = await loadTasks(flags);
   const target = await resolveTarget(flags);
   const processes = flags.processes ?? availableParallelism();
   const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
@@ -33,13 +36,13 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
 
   let stop: (force: boolean) => Promise<void>;
   if (processes === 0) {
-    const poller = await startWorkers({ ...workers, target });
+    const poller = await startWorkers({ ...workers, target, tasks: tasks.registry });
     poller.on('invoked', count);
     poller.on('error', (error) => note(`worker: ${error.message}`));
     stop = (force) => poller.stop({ abort: force });
     note(`fanout work: ${flags.concurrency} poller(s) in this process on ${target.where}`);
   } else {
-    const pool = new WorkerProcesses({ ...workers, target, processes });
+    const pool = new WorkerProcesses({ ...workers, target, processes, tasksModule: tasks.module });
     pool.on('invoked', count);
     pool.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
     pool.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
@@ -47,6 +50,7 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     stop = (force) => pool.stop({ force });
     note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);
   }
+  note(`  tasks: ${describeTasks(tasks)}`);
   note('Ctrl-C to drain and stop; twice to stop at once');
   let reported = -1;
   const stats = setInterval(() => {

@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '../../functions/wire/constants.js';
+import type { TaskRegistry } from '../../functions/tasks/registry.js';
 import { createHandler } from '../../functions/worker.js';
 import { EventSourcePoller, type EventSourcePollerOptions } from './event-source-poller.js';
 import type { Target } from '../endpoint/target.js';
@@ -15,11 +16,14 @@ export type WorkerPoolOptions = Pick<
   target: Target;
   /** Powertools log level of the handler's logs. @default 'WARN' - failures only */
   logLevel?: LogLevel;
+  /** The tasks the handler runs. @default - the built-in tasks */
+  tasks?: TaskRegistry;
 };
 
 export async function startWorkers(options: WorkerPoolOptions): Promise<EventSourcePoller> {
-  const { target, logLevel, ...pollerOptions } = options;
+  const { target, logLevel, tasks, ...pollerOptions } = options;
   const handler = createHandler({
+    tasks,
     sqs: target.sqs,
     finishedQueueUrl: target.queues.finished.url,
     dispatchedQueueUrl: target.queues.dispatched.url,

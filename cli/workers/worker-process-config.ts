@@ -7,7 +7,9 @@ export const WORKER_CONFIG_ENV = 'FANOUT_WORKER_CONFIG';
 
 export type WorkerProcessConfig = {
   target: { name: string; connection: Connection; where: string; queues: Queues };
-  workers: Omit<WorkerPoolOptions, 'target'>;
+  workers: Omit<WorkerPoolOptions, 'target' | 'tasks'>;
+  /** The tasks module each process loads (an absolute path). @default - the built-in tasks */
+  tasksModule?: string;
 };
 
 /** What a worker process has used so far: its SQS requests by operation, peak memory and CPU time. */

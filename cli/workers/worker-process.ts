@@ -7,6 +7,7 @@
  */
 import { openTarget } from '../endpoint/target.js';
 import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';
+import { loadTaskModule } from '../config/load-tasks.js';
 import { startWorkers } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage, type WorkerProcessRequest } from './worker-process-config.js';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   // Counting costs a map increment per request; the parent asks for the counts (the benchmark does).
   const requests: RequestCounter = new Map();
   const target = openTarget({ ...config.target, sqs: createSqsClient(config.target.connection, { counter: requests }) });
-  const poller = await startWorkers({ ...config.workers, target });
+  const tasks = config.tasksModule === undefined ? undefined : await loadTaskModule(config.tasksModule);
+  const poller = await startWorkers({ ...config.workers, target, tasks });
   poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
   poller.on('error', (error) => send({ type: 'error', message: error.message }));
   process.on('message', (request: WorkerProcessRequest) => {

@@ -19,7 +19,7 @@ import {
 const RESPAWN_DELAY_MS = 200;
 const MAX_FAILED_STARTS = 5;
 
-export type WorkerProcessesOptions = Omit<WorkerPoolOptions, 'target'> & {
+export type WorkerProcessesOptions = Omit<WorkerPoolOptions, 'target' | 'tasks'> & {
   target: Target;
   /** Child processes. @default - one per core */
   processes: number;
@@ -27,6 +27,8 @@ export type WorkerProcessesOptions = Omit<WorkerPoolOptions, 'target'> & {
   respawn?: boolean;
   /** Extra environment for the children (e.g. NODE_OPTIONS preloading instrumentation). @default - none */
   env?: NodeJS.ProcessEnv;
+  /** The tasks module each child loads, by path (a registry cannot cross processes). @default - the built-in tasks */
+  tasksModule?: string;
 };
 
 export interface WorkerProcessesEvents {
@@ -103,10 +105,11 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
   }
 
   #spawn(): Promise<void> {
-    const { target, processes: _processes, respawn: _respawn, env, ...workers } = this.#options;
+    const { target, processes: _processes, respawn: _respawn, env, tasksModule, ...workers } = this.#options;
     const config: WorkerProcessConfig = {
       target: { name: target.name, connection: target.connection, where: target.where, queues: target.queues },
       workers,
+      tasksModule,
     };
     const { path, execArgv } = childModule();
     const child = fork(path, [], { execArgv, env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

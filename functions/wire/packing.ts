@@ -46,6 +46,11 @@ export class Packer {
     return this.#room;
   }
 
+  /** Entries added since the last body was returned. */
+  get pending(): number {
+    return this.#parts.length;
+  }
+
   /** Adds an entry of `bytes` bytes (its UTF-8 size); throws OversizeError if no body can hold it. */
   add(entry: string, bytes = byteLength(entry)): Packed | undefined {
     if (bytes > this.#room) throw new OversizeError(`an entry of ${bytes} bytes does not fit in one message (limit ${this.#room} bytes)`);

@@ -1,5 +1,6 @@
 /** Runs the real `fanout` CLI in a child process, from source. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
 import type { Target } from '../../cli/endpoint/target.js';
@@ -8,16 +9,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', ...args], {
-    cwd: root,
+/** @param cwd where the CLI runs (its fanout.config is looked for there) @default - the repository */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/bin.ts'), ...args], {
+    cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawnCli(args, env);
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
+  const child = spawnCli(args, env, cwd);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));

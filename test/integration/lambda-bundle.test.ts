@@ -3,12 +3,13 @@
  * loaded and invoked with an SQS event, configured only through the environment Lambda gives it,
  * sending its results over HTTP to a real SQS endpoint.
  */
-import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FanoutProps } from '../../cdk/fanout.js';
 import { FanoutStack } from '../../cdk/stack.js';
 import { lambdaContext } from '../../cli/workers/sqs-event.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV } from '../../functions/wire/constants.js';
@@ -20,10 +21,10 @@ import { drain } from '../helpers/queue-peek.js';
 import { cdkJsonContext } from '../unit/cdk/helpers.js';
 
 /** Synthesizes the stack with bundling on and returns the worker's index.mjs, placed where `@aws-sdk/*` resolves. */
-async function bundleWorker(): Promise<string> {
+async function bundleWorker(fanout?: FanoutProps): Promise<string> {
   const outdir = await mkdtemp(join(tmpdir(), 'fanout-synth-'));
   const app = new App({ outdir, context: cdkJsonContext(), builtinCloudFormationValidation: false });
-  new FanoutStack(app, 'Fanout');
+  new FanoutStack(app, 'Fanout', { fanout });
   app.synth();
   const assets = (await readdir(outdir)).filter((name) => name.startsWith('asset.'));
   expect(assets).toHaveLength(1);
@@ -67,5 +68,54 @@ describe('the bundled Lambda worker', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.messageId }] });
     const results = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results);
     expect(results.map((r) => [r.id, r.ok && r.output])).toEqual([[0, 49], [1, 64]]);
+  });
+});
+
+describe('the bundled Lambda worker with a tasks module (FanoutProps.tasks)', () => {
+  let backend: Backend;
+  let bundle: string;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    backend = await startEmbeddedBackend();
+    bundle = await bundleWorker({ tasks: 'test/fixtures/project/tasks.ts' });
+  }, 120_000);
+  afterAll(async () => {
+    process.env = saved;
+    await backend.stop();
+  });
+
+  it("runs the module's tasks, checking inputs and outputs against their schemas", async () => {
+    // Prepare
+    const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: SqsHandler };
+    const target = await backend.target();
+    Object.assign(process.env, {
+      [FINISHED_QUEUE_URL_ENV]: target.queues.finished.url,
+      [DISPATCHED_QUEUE_URL_ENV]: target.queues.dispatched.url,
+      AWS_ENDPOINT_URL_SQS: backend.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const records = [
+      sqsRecord(jobBody('r-t', 'word-count', jobs([{ text: 'three little words' }, { text: 3 }]))),
+      sqsRecord(jobBody('r-t', 'square', jobs([2]))),
+    ];
+    // Act
+    const response = await handler({ Records: records }, lambdaContext({ functionName: 'worker', region: 'us-east-1', timeoutMs: 60_000 }));
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const results = (await drain(target.sqs, target.queues.finished.url)).flatMap((m) => parseResultMessage(m.Body!).results);
+    expect(results.map((r) => [r.id, r.ok ? r.output : r.error.name]).sort()).toEqual([[0, 'UnknownTaskError'], [0, { words: 3 }], [1, 'InputError']]);
+  });
+
+  it('holds the handler and the tasks, not the master, the CLI, fauxqs or the CloudFormation and Lambda clients', async () => {
+    // Act
+    const code = await readFile(bundle, 'utf8');
+    // Assess
+    expect(code).toContain('"word-count"');
+    for (const absent of ['fauxqs', 'CloudFormationClient', 'UpdateEventSourceMapping', 'commander', 'node:sqlite', 'cli-progress']) expect(code, absent).not.toContain(absent);
+    expect(code.length).toBeLessThan(600_000);
   });
 });

@@ -30,7 +30,7 @@ import { newRunId } from '../run-id.js';
 import { dispatchStopped } from '../store/run-state.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
-import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, type Input, type InputsSource } from './inputs.js';
+import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
@@ -54,6 +54,11 @@ export type DispatchOptions = {
   jobsPerMessage?: number;
   /** SendMessageBatch calls per window. @default 8 */
   concurrency?: number;
+  /**
+   * A stream of inputs that gives nothing new for this long, in ms, has what it gave sent at once.
+   * @default 100 (`PACKING.lingerMs`)
+   */
+  lingerMs?: number;
   events?: MasterEmitter;
   /** Stops after the window in flight; the run is left resumable. */
   signal?: AbortSignal;
@@ -177,18 +182,41 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     }
   };
 
+  // A stream is checked as it goes, and what it gave is sent whenever it pauses.
+  const stream = !isRereadable(source);
+  const check = stream ? checker(task, schema) : undefined;
+  const lingerMs = options.lingerMs ?? PACKING.lingerMs;
+  const inputs = stream ? readInputs(source, next) : undefined;
+  let pending: Promise<IteratorResult<Input>> | undefined;
+  const add = async (input: Input): Promise<void> => {
+    const entry = jobEntry(next, input.value);
+    const bytes = byteLength(entry);
+    // The input's share of the entry: what the cost ledger counts as payload.
+    windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
+    const packed = packer.add(entry, bytes);
+    if (packed) await take(packed);
+    next++;
+  };
   try {
-    const check = isRereadable(source) ? undefined : checker(task, schema);
-    for await (const batch of readInputBatches(source, next)) {
-      for (const input of batch) {
-        if (check) await check(input, next);
-        const entry = jobEntry(next, input.value);
-        const bytes = byteLength(entry);
-        // The input's share of the entry: what the cost ledger counts as payload.
-        windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
-        const packed = packer.add(entry, bytes);
-        if (packed) await take(packed);
-        next++;
+    if (!stream) {
+      // Counts, files and arrays: read in batches, no await per input.
+      for await (const batch of readInputBatches(source, next)) for (const input of batch) await add(input);
+    } else {
+      for (;;) {
+        const current = (pending ??= inputs!.next());
+        const holding = window.length > 0 || packer.pending > 0;
+        const step = await nextInput(current, holding ? lingerMs : undefined, options.signal);
+        if (step === 'aborted') throw new DispatchInterrupted();
+        if (step === 'lingered') {
+          const packed = packer.flush();
+          if (packed) await take(packed);
+          await sendWindow();
+          continue;
+        }
+        pending = undefined;
+        if (step.done) break;
+        await check!(step.value, next);
+        await add(step.value);
       }
     }
     const last = packer.flush();
@@ -198,6 +226,10 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
     store.markInterrupted(run);
     if (error instanceof DispatchInterrupted) return { run, jobs: total ?? next, jobsSent: windowFirst, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: true };
     throw withProgress(error, run, windowFirst);
+  } finally {
+    // Closes a file, or a generator of the caller's; not awaited while a read is pending (a stream may never give another).
+    if (pending) void inputs?.return(undefined).catch(() => undefined);
+    else await inputs?.return(undefined);
   }
   if (next === 0) {
     store.markInterrupted(run);
@@ -213,6 +245,30 @@ function asSource(inputs: InputsSource | readonly unknown[]): InputsSource {
 
 /** Thrown between windows when the signal aborts: not an error, a stop. */
 class DispatchInterrupted extends Error {}
+
+/**
+ * The next input; or 'lingered' if none came within `lingerMs` (the read goes on: await `pending`
+ * again), or 'aborted' if `signal` aborted first.
+ */
+async function nextInput(pending: Promise<IteratorResult<Input>>, lingerMs: number | undefined, signal: AbortSignal | undefined): Promise<IteratorResult<Input> | 'lingered' | 'aborted'> {
+  if (lingerMs === undefined && !signal) return pending;
+  if (signal?.aborted) return 'aborted';
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      pending,
+      new Promise<'lingered' | 'aborted'>((resolve) => {
+        if (lingerMs !== undefined) timer = setTimeout(() => resolve('lingered'), lingerMs);
+        onAbort = () => resolve('aborted');
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
 
 /** The task's input schema, after checking the workers know the task. */
 function knownTask(tasks: TaskRegistry | undefined, name: string): StandardSchemaV1 | undefined {
@@ -249,7 +305,7 @@ function surelyFits(value: Json, room: number): boolean {
 
 /** Reads every input once; resolves to how many there are. */
 async function checkInputs(source: InputsSource, task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage: number): Promise<number> {
-  if (source.kind === 'count') return source.count;
+  if (source.kind === 'count' && !schema) return source.count;
   const check = checker(task, schema, jobsPerMessage);
   let count = 0;
   for await (const batch of readInputBatches(source)) for (const input of batch) await check(input, count++);

@@ -16,6 +16,11 @@ export const PACKING = {
   localParallelMessages: 250,
   /** Upper bound on jobs per message, whatever their size. */
   maxJobsPerMessage: 1000,
+  /**
+   * A stream of inputs (stdin, an async iterable) that pauses this long, in ms, has what it gave so
+   * far sent at once, in part-filled messages: its first results need not wait for its last input.
+   */
+  lingerMs: 100,
 } as const;
 
 /** @param parallelMessages the fewest messages a run is packed into (while it has that many jobs) */

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -365,6 +367,18 @@ describe('Fanout', () => {
     }
   });
 
+  test('tasks', () => {
+    // GIVEN / WHEN
+    const { stack } = fanoutStack({ tasks: 'test/fixtures/project/tasks.ts' });
+
+    // THEN: the worker bundles a generated entry that builds the handler around the module's tasks
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
+    const dir = join(process.cwd(), 'node_modules', '.cache', 'fanout');
+    const generated = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8'));
+    expect(generated.filter((source) => source.includes(`import * as tasks from ${JSON.stringify(join(process.cwd(), 'test/fixtures/project/tasks.ts'))};`))).toHaveLength(1);
+    expect(generated.join('\n')).toContain('createHandler({ tasks: new TaskRegistry(tasks) })');
+  });
+
   test('messageAgeAlarmThreshold', () => {
     // GIVEN / WHEN
     const template = fanoutTemplate({ messageAgeAlarmThreshold: Duration.minutes(30) });
@@ -390,6 +404,7 @@ describe('Fanout', () => {
     ['messageAgeAlarmThreshold reaches the retention', { messageAgeAlarmThreshold: Duration.days(4) }, /messageAgeAlarmThreshold .* \(given 4 days\)/],
     ['messageAgeAlarmThreshold is not whole seconds', { messageAgeAlarmThreshold: Duration.millis(60_500) }, /messageAgeAlarmThreshold .* \(given 1 minute 500 millis\)/],
     ['logLevel is unknown', { logLevel: 'VERBOSE' as FanoutProps['logLevel'] }, /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(given 'VERBOSE'\)/],
+    ['tasks names a missing module', { tasks: 'src/nope.ts' }, /tasks must name your tasks module, relative to the directory `cdk synth` runs in \(.+\); given "src\/nope\.ts", but .+\/src\/nope\.ts does not exist/],
   ])('fails if %s', (_, props, message) => {
     // GIVEN / WHEN / THEN
     expect(() => fanoutStack(props)).toThrow(FanoutPropsError);
