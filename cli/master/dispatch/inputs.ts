@@ -49,8 +49,22 @@ export async function fingerprint(path: string): Promise<{ bytes: number; sha256
   }
 }
 
-/** The inputs, from the `skip`-th on. */
+/** The inputs, from the `skip`-th on, each as soon as its source gives it (a stream is not held back to fill a batch). */
 export async function* readInputs(source: InputsSource, skip = 0): AsyncGenerator<Input> {
+  if (source.kind === 'file') {
+    yield* readJsonl(source.path, skip);
+    return;
+  }
+  if (source.kind === 'values' && !Array.isArray(source.values)) {
+    let i = 0;
+    for await (const value of source.values as AsyncIterable<unknown>) {
+      if (i++ < skip) continue;
+      const problem = jsonProblem(value, `input ${i - 1}`);
+      if (problem) throw new UsageError(problem);
+      yield { value: value as Json, where: 'input' };
+    }
+    return;
+  }
   for await (const batch of readInputBatches(source, skip)) yield* batch;
 }
 
