@@ -6,6 +6,7 @@ import type { LogLevel } from '../../functions/wire/constants.js';
 import { availableParallelism } from 'node:os';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
+import type { LostMessage } from '../workers/held-messages.js';
 import { startWorkers } from '../workers/start-workers.js';
 import { nextStopSignal } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
@@ -26,21 +27,30 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
   const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
   let records = 0;
   let failed = 0;
+  let lost = 0;
   const count = (e: { records: number; failed: number }) => {
     records += e.records;
     failed += e.failed;
+  };
+  // SQS took a message back (its visibility lapsed under load): it runs again; not an error.
+  const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
+  const onLost = (e: LostMessage & { pid?: number }) => {
+    lost++;
+    if (verbose) note(`worker${e.pid ? ` ${e.pid}` : ''}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
   };
 
   let stop: (force: boolean) => Promise<void>;
   if (processes === 0) {
     const poller = await startWorkers({ ...workers, target });
     poller.on('invoked', count);
+    poller.on('lost', onLost);
     poller.on('error', (error) => note(`worker: ${error.message}`));
     stop = (force) => poller.stop({ abort: force });
     note(`fanout work: ${flags.concurrency} poller(s) in this process on ${target.where}`);
   } else {
     const pool = new WorkerProcesses({ ...workers, target, processes });
     pool.on('invoked', count);
+    pool.on('lost', onLost);
     pool.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
     pool.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
     await pool.start();
@@ -52,7 +62,7 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
   const stats = setInterval(() => {
     if (records === reported) return;
     reported = records;
-    note(`handled ${records} message(s), ${failed} left for redelivery`);
+    note(`handled ${records} message(s), ${failed} left for redelivery${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
   await nextStopSignal();

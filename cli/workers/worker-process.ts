@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const target = openTarget({ ...config.target, sqs: createSqsClient(config.target.connection, { counter: requests }) });
   const poller = await startWorkers({ ...config.workers, target });
   poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
+  poller.on('lost', (lost) => send({ type: 'lost', ...lost }));
   poller.on('error', (error) => send({ type: 'error', message: error.message }));
   process.on('message', (request: WorkerProcessRequest) => {
     if (request.type !== 'stats') return;

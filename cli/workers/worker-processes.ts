@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Target } from '../endpoint/target.js';
+import type { LostMessage } from './held-messages.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 import {
   WORKER_CONFIG_ENV,
@@ -34,6 +35,8 @@ export interface WorkerProcessesEvents {
   ready: [{ pid: number }];
   /** A child handled a batch. */
   invoked: [{ pid: number; records: number; failed: number }];
+  /** A child's poller could not extend or delete a message SQS had taken back: it runs again. Not an error. */
+  lost: [{ pid: number } & LostMessage];
   /** A child died without being asked to; it is replaced unless stopping. */
   died: [{ pid: number; code: number | null; signal: NodeJS.Signals | null }];
   error: [{ pid: number; message: string }];
@@ -119,6 +122,7 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
           this.emit('ready', { pid });
           resolve();
         } else if (message.type === 'invoked') this.emit('invoked', { pid, records: message.records, failed: message.failed });
+        else if (message.type === 'lost') this.emit('lost', { pid, messageId: message.messageId, operation: message.operation, code: message.code });
         else if (message.type === 'error') this.emit('error', { pid, message: message.message });
       });
       let ready = false;

@@ -189,6 +189,9 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     pool = new WorkerProcesses({ target, processes: o.processes, waitTimeSeconds: 1, logLevel: 'SILENT', env: workerEnv });
     pool.on('ready', ({ pid }) => ready.add(pid));
     pool.on('invoked', ({ records }) => (handled += records));
+    // SQS took a message back (a heartbeat came after its visibility lapsed): a race, not a crash.
+    let lost = 0;
+    pool.on('lost', () => lost++);
     pool.on('died', ({ pid, code, signal }) => {
       ready.delete(pid);
       const confirm = killed.get(pid);
@@ -350,6 +353,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
       jobsPerMessage: o.jobsPerMessage,
       testQueueSettings: { dispatchedVisibilityTimeoutSeconds: o.dispatchedVisibilityTimeoutSeconds, finishedVisibilityTimeoutSeconds: o.finishedVisibilityTimeoutSeconds, maxReceiveCount: o.maxReceiveCount },
       recordsHandled: handled,
+      messagesTakenBack: lost,
       workerKillsMidRun: kills.midRun,
       collectorLives: collectors.length,
       finalCollectorSummary: life.summary,
