@@ -4,6 +4,7 @@
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
 import { availableParallelism } from 'node:os';
+import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { LostMessage } from '../workers/held-messages.js';
@@ -68,9 +69,14 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
   await nextStopSignal();
   clearInterval(stats);
   note('draining: finishing running batches (Ctrl-C again to stop now)…');
-  const force = nextStopSignal().then(() => stop(true));
+  let interrupted = false;
+  const force = nextStopSignal().then(() => {
+    interrupted = true;
+    note('stopping now: what was running comes back after its visibility timeout');
+    return stop(true);
+  });
   await Promise.race([stop(false), force]);
   target.sqs.destroy();
   note(`stopped after ${records} message(s)`);
-  return 0;
+  return interrupted ? EXIT.interrupted : EXIT.ok;
 }

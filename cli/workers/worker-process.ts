@@ -3,7 +3,9 @@
  * configuration arrives in FANOUT_WORKER_CONFIG so that no lookup is repeated per process.
  *
  * First SIGTERM/SIGINT: drain (stop receiving, finish running batches, release what arrives).
- * Second: exit at once; whatever was in flight reappears after its visibility timeout.
+ * Second: exit at once; whatever was in flight reappears after its visibility timeout. The
+ * parent sends them: this process leads its own process group, so a terminal's Ctrl-C does not
+ * reach it (the parent's first Ctrl-C must not count as a second one here).
  */
 import { openTarget } from '../endpoint/target.js';
 import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';

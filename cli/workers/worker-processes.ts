@@ -2,6 +2,9 @@
  * Local workers spread over child processes, so CPU-bound tasks use every core. A supervisor:
  * a child that dies unexpectedly (a crash, `kill -9`) is replaced; its in-flight messages
  * reappear after their visibility timeout and are handled by the others.
+ *
+ * Signals: the children are not in the terminal's process group, so Ctrl-C reaches only the
+ * parent; `stop()` asks them to drain (SIGTERM), `stop({ force: true })` kills them.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
@@ -112,7 +115,15 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
       workers,
     };
     const { path, execArgv } = childModule();
-    const child = fork(path, [], { execArgv, env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [], {
+      execArgv,
+      env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) reaches the
+      // parent only, which alone decides: drain (SIGTERM), or stop now (SIGKILL). A child whose
+      // parent is gone notices the IPC channel close and drains (worker-process.ts): no orphans.
+      detached: true,
+    });
     this.#children.add(child);
     const pid = child.pid!;
     return new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 /** Runs the real `fanout` CLI in a child process, from source. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
 import type { Target } from '../../cli/endpoint/target.js';
@@ -8,12 +8,37 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+/**
+ * @param options.detached the CLI leads its own process group, as a terminal's foreground job
+ * does: `process.kill(-child.pid, 'SIGINT')` then signals the group, as Ctrl-C would.
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { detached?: boolean } = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'cli/bin.ts', ...args], {
     cwd: root,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
+}
+
+/** The pids of a process's children whose command line contains `match` (`ps --ppid`). */
+export function childPids(pid: number, match = ''): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[2]!.includes(match))
+    .map((m) => Number(m[1]));
+}
+
+/** True while a process exists (signal 0). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
