@@ -54,6 +54,9 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     pool.on('lost', onLost);
     pool.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
     pool.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
+    pool.on('timedOut', ({ pid, records: held, timeoutMs }) =>
+      note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
+    );
     await pool.start();
     stop = (force) => pool.stop({ force });
     note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);

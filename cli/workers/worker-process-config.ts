@@ -17,7 +17,9 @@ export type WorkerProcessStats = { pid: number; requests: Record<string, number>
 /** Messages a worker process sends its parent. */
 export type WorkerProcessMessage =
   | { type: 'ready' }
-  | { type: 'invoked'; records: number; failed: number }
+  /** An invocation starts: the parent kills this process if it has not ended within `timeoutMs`, as Lambda would. */
+  | { type: 'invoking'; id: number; records: number; timeoutMs: number }
+  | { type: 'invoked'; id: number; records: number; failed: number }
   | ({ type: 'lost' } & LostMessage)
   | { type: 'error'; message: string }
   | ({ type: 'stats' } & WorkerProcessStats);

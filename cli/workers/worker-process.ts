@@ -9,6 +9,7 @@
  */
 import { openTarget } from '../endpoint/target.js';
 import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';
+import { HandlerTimeoutError } from './event-source-poller.js';
 import { startWorkers } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage, type WorkerProcessRequest } from './worker-process-config.js';
 
@@ -23,9 +24,13 @@ async function main(): Promise<void> {
   const requests: RequestCounter = new Map();
   const target = openTarget({ ...config.target, sqs: createSqsClient(config.target.connection, { counter: requests }) });
   const poller = await startWorkers({ ...config.workers, target });
-  poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
+  poller.on('invoking', ({ id, records, timeoutMs }) => send({ type: 'invoking', id, records, timeoutMs }));
+  poller.on('invoked', ({ id, records, failed }) => send({ type: 'invoked', id, records, failed }));
   poller.on('lost', (lost) => send({ type: 'lost', ...lost }));
-  poller.on('error', (error) => send({ type: 'error', message: error.message }));
+  // An overrun is the parent's to report: it kills this process for it, as Lambda would.
+  poller.on('error', (error) => {
+    if (!(error instanceof HandlerTimeoutError)) send({ type: 'error', message: error.message });
+  });
   process.on('message', (request: WorkerProcessRequest) => {
     if (request.type !== 'stats') return;
     const { user, system } = process.cpuUsage();
