@@ -1,34 +1,69 @@
 /**
  * `fanout local`: an embedded SQS server with local workers that stays up, like the original's
  * master in its own terminal. Its endpoint is recorded so `fanout dispatch` / `collect` in other
- * terminals find it (`--target local`, the default).
+ * terminals find it (`--target local`, the default). The server runs in this process, the
+ * workers in child processes: a CPU-bound job never delays an SQS request, and an invocation
+ * that overruns the function timeout is killed, as on Lambda.
+ *
+ * Ctrl-C drains (the workers finish their running batches), then stops the server; a second
+ * Ctrl-C stops at once.
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
+import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { nextStopSignal } from './signals.js';
 import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
+import type { LostMessage } from '../workers/held-messages.js';
 
-export type LocalFlags = { port: number; workers: number; batchSize: number; logLevel: LogLevel };
+export type LocalFlags = {
+  port: number;
+  workers: number;
+  concurrency: number;
+  batchSize: number;
+  functionTimeout: number;
+  waitTime: number;
+  logLevel: LogLevel;
+};
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
   const runtime = await startLocalRuntime({
     port: flags.port,
-    workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel } : false,
+    workers:
+      flags.workers > 0
+        ? {
+            processes: flags.workers,
+            concurrency: flags.concurrency,
+            batchSize: flags.batchSize,
+            functionTimeoutMs: flags.functionTimeout * 1000,
+            waitTimeSeconds: flags.waitTime,
+            logLevel: flags.logLevel,
+          }
+        : false,
   });
   await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() });
 
   let invocations = 0;
   let records = 0;
-  runtime.workers?.on('invoked', (e) => {
+  const pool = runtime.workerProcesses;
+  const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
+  pool?.on('invoked', (e) => {
     invocations++;
     records += e.records;
   });
-  runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
-  note(`fanout local: SQS on ${runtime.endpoint}, ${flags.workers} local worker poller(s)`);
+  pool?.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
+  pool?.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
+  pool?.on('timedOut', ({ pid, records: held, timeoutMs }) =>
+    note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
+  );
+  pool?.on('lost', (e: LostMessage & { pid: number }) => {
+    if (verbose) note(`worker ${e.pid}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
+  });
+  const workers = flags.workers > 0 ? `${flags.workers} worker process(es) × ${flags.concurrency} poller(s)` : 'no workers (`fanout work` adds some)';
+  note(`fanout local: SQS on ${runtime.endpoint}, ${workers}`);
   note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
-  note('  Ctrl-C to stop');
+  note('  Ctrl-C to stop (the workers finish their running batches); twice to stop at once');
   let reported = 0;
   const stats = setInterval(() => {
     if (records === reported) return;
@@ -38,8 +73,13 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
 
   await nextStopSignal();
   clearInterval(stats);
-  note('stopping…');
+  note('stopping: the workers finish their running batches (Ctrl-C again to stop now)…');
+  let interrupted = false;
+  const force = nextStopSignal().then(() => {
+    interrupted = true;
+    return runtime.stop({ force: true });
+  });
+  await Promise.race([runtime.stop(), force]);
   await removeLocalState();
-  await runtime.stop();
-  return 0;
+  return interrupted ? EXIT.interrupted : EXIT.ok;
 }

@@ -1,6 +1,12 @@
 /**
  * The whole fan-out on this machine: the embedded SQS server, the three queues as the stack
  * defines them, and local workers running the Lambda handler.
+ *
+ * Workers run in this process (pollers: fastest to start, what `fanout run --local` and
+ * `npm start` use) or in child processes (`workers.processes`: what `fanout local` uses). In this
+ * process a CPU-bound job blocks the server too, and a job that overruns the function timeout
+ * cannot be stopped; child processes keep the server answering and are killed on an overrun, as
+ * Lambda does.
  */
 import type { EventSourcePoller } from '../workers/event-source-poller.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
@@ -9,12 +15,25 @@ import { openEndpointTarget } from '../endpoint/endpoint-target.js';
 import type { LocalQueueOverrides } from '../endpoint/queues.js';
 import type { Target } from '../endpoint/target.js';
 import { startWorkers, type WorkerPoolOptions } from '../workers/start-workers.js';
+import { WorkerProcesses } from '../workers/worker-processes.js';
+
+export type LocalWorkersOptions = Omit<WorkerPoolOptions, 'target'> & {
+  /**
+   * Worker child processes, each running `concurrency` pollers; 0 runs the pollers in this
+   * process. Children keep the server answering while CPU-bound jobs run, and are killed when an
+   * invocation overruns `functionTimeoutMs`; pollers in this process start faster.
+   * @default 0
+   */
+  processes?: number;
+  /** Extra environment for worker processes. @default - none */
+  env?: NodeJS.ProcessEnv;
+};
 
 export type LocalRuntimeOptions = {
   /** Port on 127.0.0.1. @default 0 - any free port */
   port?: number;
-  /** Local workers; `false` for a server with queues only. @default - two pollers, batches of ten */
-  workers?: Omit<WorkerPoolOptions, 'target'> | false;
+  /** Local workers; `false` for a server with queues only. @default - two pollers in this process, batches of ten */
+  workers?: LocalWorkersOptions | false;
   queues?: LocalQueueOverrides;
   counter?: RequestCounter;
 };
@@ -23,31 +42,56 @@ export type LocalRuntime = {
   readonly endpoint: string;
   /** A target for dispatch and collect on this runtime. */
   readonly target: Target;
+  /** The pollers, when the workers run in this process. */
   readonly workers: EventSourcePoller | undefined;
-  /** Stops the workers (letting running batches finish), then the server. Idempotent. */
-  stop(): Promise<void>;
+  /** The worker processes, when `workers.processes` ≥ 1. */
+  readonly workerProcesses: WorkerProcesses | undefined;
+  /**
+   * Stops the workers, then the server. Worker processes drain (finish their running batches);
+   * with `force` they are killed, and what they held comes back after its visibility timeout.
+   * Idempotent; a later `force` still kills.
+   */
+  stop(options?: { force?: boolean }): Promise<void>;
 };
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const server: EmbeddedServer = await startEmbeddedServer({ port: options.port });
+  let target: Target | undefined;
+  let pollers: EventSourcePoller | undefined;
+  let processes: WorkerProcesses | undefined;
   try {
-    const target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter });
-    const workers = options.workers === false ? undefined : await startWorkers({ ...options.workers, target });
-    let stopping: Promise<void> | undefined;
-    return {
-      endpoint: server.endpoint,
-      target,
-      workers,
-      stop: () =>
-        (stopping ??= (async () => {
-          // The server and its queues go away with us: no need to let long polls run out.
-          await workers?.stop({ abort: true });
-          target.close();
-          await server.close();
-        })()),
-    };
+    target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter });
+    if (options.workers) {
+      const { processes: count = 0, env, ...workers } = options.workers;
+      if (count > 0) {
+        processes = new WorkerProcesses({ ...workers, env, target, processes: count });
+        await processes.start();
+      } else {
+        pollers = await startWorkers({ ...workers, target });
+      }
+    }
   } catch (error) {
+    await processes?.stop({ force: true });
+    target?.close();
     await server.close();
     throw error;
   }
+  let stopping: Promise<void> | undefined;
+  const opened = target;
+  return {
+    endpoint: server.endpoint,
+    target: opened,
+    workers: pollers,
+    workerProcesses: processes,
+    stop(stopOptions = {}) {
+      if (stopOptions.force) void processes?.stop({ force: true });
+      return (stopping ??= (async () => {
+        // The server and its queues go away with us: no need to let long polls run out.
+        await pollers?.stop({ abort: true });
+        await processes?.stop({ force: stopOptions.force });
+        opened.close();
+        await server.close();
+      })());
+    },
+  };
 }
