@@ -79,6 +79,8 @@ export function buildProgram(): Command {
     .command('local')
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
+    .option('--memory', 'keep queues and messages in memory only (default: in .fanout/local/, kept across restarts)')
+    .option('--reset', 'wipe the queues and messages kept in .fanout/local/ before starting')
     .addOption(new Option('--workers <n>', 'worker processes (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
     .addOption(concurrencyOption())
     .addOption(batchSizeOption())

@@ -5,19 +5,27 @@
  * workers in child processes: a CPU-bound job never delays an SQS request, and an invocation
  * that overruns the function timeout is killed, as on Lambda.
  *
+ * Queues and messages are kept in `.fanout/local/` (SQLite): a restart, even after `kill -9`,
+ * loses nothing queued or in flight. `--memory` keeps them in memory only; `--reset` wipes them.
+ *
  * Ctrl-C drains (the workers finish their running batches), then stops the server; a second
  * Ctrl-C stops at once.
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { nextStopSignal } from './signals.js';
-import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
+import { localDataDir, removeLocalState, runningLocal, writeLocalState } from '../endpoint/local-state.js';
 import type { LostMessage } from '../workers/held-messages.js';
 
 export type LocalFlags = {
   port: number;
+  /** Keep queues and messages in memory only (lost when this process ends). */
+  memory?: boolean;
+  /** Delete the kept queues and messages before starting. */
+  reset?: boolean;
   workers: number;
   concurrency: number;
   batchSize: number;
@@ -27,8 +35,14 @@ export type LocalFlags = {
 };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
+  if (flags.memory && flags.reset) throw new UsageError('--memory and --reset exclude each other: --memory keeps nothing to reset');
+  const other = await runningLocal();
+  if (other) throw new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
+  const dataDir = flags.memory ? undefined : localDataDir();
   const runtime = await startLocalRuntime({
     port: flags.port,
+    dataDir,
+    reset: flags.reset,
     workers:
       flags.workers > 0
         ? {
@@ -62,6 +76,10 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   const workers = flags.workers > 0 ? `${flags.workers} worker process(es) × ${flags.concurrency} poller(s)` : 'no workers (`fanout work` adds some)';
   note(`fanout local: SQS on ${runtime.endpoint}, ${workers}`);
   note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
+  const kept = runtime.recovered;
+  if (!dataDir) note('  in memory only (--memory): queued jobs and results are lost when this stops');
+  else if (!kept || kept.messages === 0) note(`  kept in ${dataDir}${flags.reset ? ' (wiped first)' : ''}: \`fanout local --reset\` wipes it`);
+  else note(`  kept in ${dataDir}: found ${kept.messages} message(s)${kept.released ? `, ${kept.released} job message(s) in flight made receivable again` : ''}; \`fanout local --reset\` wipes them`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
   note('  Ctrl-C to stop (the workers finish their running batches); twice to stop at once');
   let reported = 0;

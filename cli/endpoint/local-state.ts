@@ -12,6 +12,11 @@ export function localStatePath(home = fanoutHome()): string {
   return join(home, 'local.json');
 }
 
+/** Where `fanout local` keeps its queues and messages (unless --memory). */
+export function localDataDir(home = fanoutHome()): string {
+  return join(home, 'local');
+}
+
 export async function writeLocalState(state: LocalState, path = localStatePath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(state)}\n`);
@@ -19,6 +24,12 @@ export async function writeLocalState(state: LocalState, path = localStatePath()
 
 export async function removeLocalState(path = localStatePath()): Promise<void> {
   await rm(path, { force: true });
+}
+
+/** The `fanout local` recorded here, if it is still running. */
+export async function runningLocal(path = localStatePath()): Promise<LocalState | undefined> {
+  const state = await readFile(path, 'utf8').then((text) => JSON.parse(text) as LocalState, () => undefined);
+  return state && state.pid !== process.pid && isAlive(state.pid) ? state : undefined;
 }
 
 export async function readLocalState(path = localStatePath()): Promise<LocalState> {
@@ -34,7 +45,8 @@ export async function readLocalState(path = localStatePath()): Promise<LocalStat
   return state;
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process exists (one of another user counts too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

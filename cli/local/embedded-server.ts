@@ -2,37 +2,108 @@
  * The embedded SQS server: fauxqs, in this process, on loopback only.
  * We use its `buildApp` and listen ourselves because its `startFauxqs` and CLI bind every
  * interface, which would expose the queues to the network.
+ *
+ * In memory by default; with `dataDir`, queues and messages are kept in SQLite there and survive
+ * a restart or a `kill -9` (fauxqs-stores.ts says what is kept). One server at a time may use a
+ * directory: a lock file names its pid.
  */
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { buildApp } from 'fauxqs';
 import { UsageError } from '../../functions/wire/errors.js';
 import { LOCAL_REGION } from '../endpoint/credentials.js';
+import { isAlive } from '../endpoint/local-state.js';
+import { openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
 
 export type EmbeddedServer = {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
+  /** What was found in `dataDir` on start; undefined in memory. */
+  readonly loaded: PersistentStores['loaded'] | undefined;
+  /** In-flight messages made receivable again on start (see `releaseInFlight`). */
+  readonly released: number;
   close(): Promise<void>;
 };
 
 export type EmbeddedServerOptions = {
   /** TCP port on 127.0.0.1. @default 0 - any free port */
   port?: number;
+  /** Keep queues and messages in SQLite under this directory. @default - in memory */
+  dataDir?: string;
+  /**
+   * Queues (by name) whose in-flight messages found in `dataDir` are made receivable at once:
+   * those held by consumers that died with the previous server. @default - none: they come back at their visibility deadline
+   */
+  releaseInFlight?: (queueName: string) => boolean;
+  /** Delete what `dataDir` holds before starting. @default false */
+  reset?: boolean;
 };
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
-  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
-  let endpoint: string;
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  let persistent: PersistentStores | undefined;
+  let app: ReturnType<typeof buildApp> | undefined;
   try {
-    endpoint = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+    if (options.dataDir && options.reset) await wipe(options.dataDir);
+    persistent = options.dataDir ? await openPersistentStores(options.dataDir) : undefined;
+    const released = options.releaseInFlight && persistent ? persistent.releaseInFlight(options.releaseInFlight) : 0;
+    app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores: persistent?.stores });
+    const store = persistent;
+    // After fauxqs's own preClose hook (its stores stop their timers), before the lock goes.
+    app.addHook('onClose', async () => {
+      store?.close();
+      await unlock();
+    });
+    const endpoint = await listen(app, options.port);
+    let closing: Promise<void> | undefined;
+    const opened = app;
+    return { endpoint, loaded: persistent?.loaded, released, close: () => (closing ??= opened.close()) };
   } catch (error) {
-    await app.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`port ${options.port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
+    if (app) await app.close();
+    else {
+      persistent?.close();
+      await unlock();
     }
     throw error;
   }
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint,
-    close: () => (closing ??= app.close()),
-  };
+}
+
+async function listen(app: ReturnType<typeof buildApp>, port = 0): Promise<string> {
+  try {
+    return await app.listen({ host: '127.0.0.1', port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`port ${port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
+    }
+    throw error;
+  }
+}
+
+/** Takes `dataDir/lock` for this process; refuses if a live process holds it. Returns the release. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  // Messages are the users' data: only this user may read them.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  const path = join(dataDir, 'lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => rm(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+    }
+    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new UsageError(`another fanout local (pid ${holder}) is using ${dataDir}: stop it first, or run this one with --memory or another FANOUT_HOME`);
+    }
+    // Left by a server that was killed: take it over.
+    await rm(path, { force: true });
+  }
+}
+
+/** Deletes the stores in `dataDir` (the SQLite database and its journals), not the lock. */
+async function wipe(dataDir: string): Promise<void> {
+  for (const name of await readdir(dataDir)) {
+    if (name !== 'lock') await rm(join(dataDir, name), { recursive: true, force: true });
+  }
 }

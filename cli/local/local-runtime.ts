@@ -8,6 +8,8 @@
  * cannot be stopped; child processes keep the server answering and are killed on an overrun, as
  * Lambda does.
  */
+import { QUEUES } from '../../functions/wire/constants.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import type { EventSourcePoller } from '../workers/event-source-poller.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import type { RequestCounter } from '../endpoint/clients.js';
@@ -34,12 +36,22 @@ export type LocalRuntimeOptions = {
   port?: number;
   /** Local workers; `false` for a server with queues only. @default - two pollers in this process, batches of ten */
   workers?: LocalWorkersOptions | false;
+  /**
+   * Keep queues and messages in SQLite under this directory: they survive a restart or a
+   * `kill -9`. Dispatched messages found in flight are made receivable at once (their workers
+   * died with the previous server). @default - in memory
+   */
+  dataDir?: string;
+  /** Delete what `dataDir` holds before starting. @default false */
+  reset?: boolean;
   queues?: LocalQueueOverrides;
   counter?: RequestCounter;
 };
 
 export type LocalRuntime = {
   readonly endpoint: string;
+  /** What `dataDir` held on start, and how many in-flight job messages were made receivable again. */
+  readonly recovered: { queues: number; messages: number; released: number } | undefined;
   /** A target for dispatch and collect on this runtime. */
   readonly target: Target;
   /** The pollers, when the workers run in this process. */
@@ -55,12 +67,23 @@ export type LocalRuntime = {
 };
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const server: EmbeddedServer = await startEmbeddedServer({ port: options.port });
+  const server: EmbeddedServer = await startEmbeddedServer({
+    port: options.port,
+    dataDir: options.dataDir,
+    reset: options.reset,
+    releaseInFlight: (name) => name.startsWith(QUEUES.dispatched.name),
+  });
   let target: Target | undefined;
   let pollers: EventSourcePoller | undefined;
   let processes: WorkerProcesses | undefined;
   try {
-    target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter });
+    target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter }).catch((error: unknown) => {
+      const cause = (error as { cause?: { name?: string } }).cause;
+      if (options.dataDir && cause?.name === 'QueueNameExists') {
+        throw new UsageError(`the queues kept in ${options.dataDir} were made with other settings: \`fanout local --reset\` wipes them (and their messages)`, { cause: error });
+      }
+      throw error;
+    });
     if (options.workers) {
       const { processes: count = 0, env, ...workers } = options.workers;
       if (count > 0) {
@@ -80,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const opened = target;
   return {
     endpoint: server.endpoint,
+    recovered: server.loaded && { queues: server.loaded.queues, messages: server.loaded.messages, released: server.released },
     target: opened,
     workers: pollers,
     workerProcesses: processes,

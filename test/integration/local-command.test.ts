@@ -26,9 +26,17 @@ async function startLocal(home: string, args: string[] = []) {
     if (local.exitCode === null && local.signalCode === null) local.kill('SIGKILL');
     await exited;
   });
-  await eventually(() => readFile(join(home, 'local.json'), 'utf8').then(() => true, () => false), 30_000, 50);
-  const state = JSON.parse(await readFile(join(home, 'local.json'), 'utf8')) as { endpoint: string };
-  return { local, exited, endpoint: state.endpoint, stderr: () => stderr };
+  // Its own record: one left by a killed predecessor names another pid.
+  const recorded = () => readFile(join(home, 'local.json'), 'utf8').then((text) => JSON.parse(text) as { endpoint: string; pid: number }, () => undefined);
+  await eventually(async () => (await recorded())?.pid === local.pid, 30_000, 50);
+  return { local, exited, endpoint: (await recorded())!.endpoint, stderr: () => stderr };
+}
+
+/** Queue depths, as `fanout status --json` reports them. */
+async function depths(env: NodeJS.ProcessEnv): Promise<Record<'dispatched' | 'deadLetter' | 'finished', { visible: number; inFlight: number }>> {
+  const { code, stdout, stderr } = await runCli(['status', '--json'], env);
+  expect(code, stderr).toBe(EXIT.ok);
+  return (JSON.parse(stdout) as { queues: never }).queues;
 }
 
 describe('fanout local', () => {
@@ -55,5 +63,57 @@ describe('fanout local', () => {
     expect(squaresCollected.code, squaresCollected.stderr).toBe(EXIT.ok);
     expect((await burnCollected).code).toBe(EXIT.ok);
     expect(finishedFirst).toEqual(['squares', 'burn']);
+  });
+
+  it('loses nothing queued or in flight when killed with kill -9: after a restart, collect completes', async () => {
+    // Prepare: one worker process (two pollers), one record per batch, six 3 s jobs in six messages.
+    const home = await scratchDir('local-kill-');
+    const env = { FANOUT_HOME: home, FANOUT_TARGET: '' };
+    const first = await startLocal(home, ['--workers', '1', '--batch-size', '1']);
+    const inputs = join(home, 'sleep.jsonl');
+    await writeFile(inputs, '3000\n'.repeat(6));
+    const dispatched = await runCli(['dispatch', '--task', 'sleep', '--inputs', inputs, '--pack', '1'], env);
+    expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
+    await eventually(async () => (await depths(env)).dispatched.inFlight > 0, 30_000, 200);
+    // Act: kill -9 with jobs queued and in flight, then start again.
+    first.local.kill('SIGKILL');
+    await first.exited;
+    const second = await startLocal(home);
+    const collected = await runCli(['collect', '--timeout', '60', '--json'], env);
+    // Assess
+    expect(collected.code, `${collected.stderr}\n${second.stderr()}`).toBe(EXIT.ok);
+    expect(collected.stdout).toContain('"done":6');
+    expect(second.stderr()).toMatch(/found \d+ message\(s\), [1-9]\d* job message\(s\) in flight made receivable again/);
+  });
+
+  it('keeps queued jobs across Ctrl-C; --reset wipes them', async () => {
+    // Prepare: a server with no workers and three queued jobs.
+    const home = await scratchDir('local-reset-');
+    const env = { FANOUT_HOME: home, FANOUT_TARGET: '' };
+    const first = await startLocal(home, ['--workers', '0']);
+    expect((await runCli(['dispatch', '--count', '3', '--pack', '1'], env)).code).toBe(EXIT.ok);
+    first.local.kill('SIGINT');
+    expect((await first.exited)[0]).toBe(0);
+    // Act
+    const kept = await startLocal(home, ['--workers', '0']);
+    const afterRestart = await depths(env);
+    kept.local.kill('SIGINT');
+    await kept.exited;
+    await startLocal(home, ['--workers', '0', '--reset']);
+    const afterReset = await depths(env);
+    // Assess
+    expect(afterRestart.dispatched).toMatchObject({ visible: 3, inFlight: 0 });
+    expect(afterReset.dispatched).toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it('fails if another fanout local is running in the same home, in one line', async () => {
+    // Prepare
+    const home = await scratchDir('local-twice-');
+    const first = await startLocal(home, ['--workers', '0']);
+    // Act
+    const second = await runCli(['local', '--port', '0', '--workers', '0'], { FANOUT_HOME: home, FANOUT_TARGET: '' });
+    // Assess
+    expect(second.code).toBe(EXIT.usage);
+    expect(second.stderr).toBe(`fanout: a fanout local is already running here (pid ${first.local.pid}, ${first.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere\n`);
   });
 });
