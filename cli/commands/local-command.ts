@@ -55,7 +55,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
           }
         : false,
   });
-  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() });
+  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials });
 
   let invocations = 0;
   let records = 0;

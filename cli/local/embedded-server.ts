@@ -3,6 +3,9 @@
  * We use its `buildApp` and listen ourselves because its `startFauxqs` and CLI bind every
  * interface, which would expose the queues to the network.
  *
+ * Every request must be an SQS request signed (SigV4) with the server's access key: anything
+ * else gets a 403 (request-guard.ts). The key is made at random unless given.
+ *
  * In memory by default; with `dataDir`, queues and messages are kept in SQLite there and survive
  * a restart or a `kill -9` (fauxqs-stores.ts says what is kept). One server at a time may use a
  * directory: a lock file names its pid.
@@ -11,13 +14,16 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { buildApp } from 'fauxqs';
 import { UsageError } from '../../functions/wire/errors.js';
-import { LOCAL_REGION } from '../endpoint/credentials.js';
+import { LOCAL_REGION, newAccessKey, type AccessKey } from '../endpoint/credentials.js';
 import { isAlive } from '../endpoint/local-state.js';
 import { openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
+import { guardRequests } from './request-guard.js';
 
 export type EmbeddedServer = {
   /** e.g. http://127.0.0.1:41234 */
   readonly endpoint: string;
+  /** The key requests must be signed with. */
+  readonly credentials: AccessKey;
   /** What was found in `dataDir` on start; undefined in memory. */
   readonly loaded: PersistentStores['loaded'] | undefined;
   /** In-flight messages made receivable again on start (see `releaseInFlight`). */
@@ -37,6 +43,8 @@ export type EmbeddedServerOptions = {
   releaseInFlight?: (queueName: string) => boolean;
   /** Delete what `dataDir` holds before starting. @default false */
   reset?: boolean;
+  /** The access key requests must be signed with. @default - a fresh random key */
+  credentials?: AccessKey;
 };
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
@@ -48,6 +56,8 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     persistent = options.dataDir ? await openPersistentStores(options.dataDir) : undefined;
     const released = options.releaseInFlight && persistent ? persistent.releaseInFlight(options.releaseInFlight) : 0;
     app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores: persistent?.stores });
+    const credentials = options.credentials ?? newAccessKey();
+    guardRequests(app, credentials);
     const store = persistent;
     // After fauxqs's own preClose hook (its stores stop their timers), before the lock goes.
     app.addHook('onClose', async () => {
@@ -57,7 +67,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     const endpoint = await listen(app, options.port);
     let closing: Promise<void> | undefined;
     const opened = app;
-    return { endpoint, loaded: persistent?.loaded, released, close: () => (closing ??= opened.close()) };
+    return { endpoint, credentials, loaded: persistent?.loaded, released, close: () => (closing ??= opened.close()) };
   } catch (error) {
     if (app) await app.close();
     else {

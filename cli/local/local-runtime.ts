@@ -13,6 +13,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import type { EventSourcePoller } from '../workers/event-source-poller.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import type { RequestCounter } from '../endpoint/clients.js';
+import type { AccessKey } from '../endpoint/credentials.js';
 import { openEndpointTarget } from '../endpoint/endpoint-target.js';
 import type { LocalQueueOverrides } from '../endpoint/queues.js';
 import type { Target } from '../endpoint/target.js';
@@ -50,6 +51,11 @@ export type LocalRuntimeOptions = {
 
 export type LocalRuntime = {
   readonly endpoint: string;
+  /**
+   * The access key the server requires (SigV4): `target` signs with it; give it to any other
+   * SQS client (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, region us-east-1).
+   */
+  readonly credentials: AccessKey;
   /** What `dataDir` held on start, and how many in-flight job messages were made receivable again. */
   readonly recovered: { queues: number; messages: number; released: number } | undefined;
   /** A target for dispatch and collect on this runtime. */
@@ -77,7 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let pollers: EventSourcePoller | undefined;
   let processes: WorkerProcesses | undefined;
   try {
-    target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter }).catch((error: unknown) => {
+    target = await openEndpointTarget(server.endpoint, { queues: options.queues, counter: options.counter, credentials: server.credentials }).catch((error: unknown) => {
       const cause = (error as { cause?: { name?: string } }).cause;
       if (options.dataDir && cause?.name === 'QueueNameExists') {
         throw new UsageError(`the queues kept in ${options.dataDir} were made with other settings: \`fanout local --reset\` wipes them (and their messages)`, { cause: error });
@@ -103,6 +109,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const opened = target;
   return {
     endpoint: server.endpoint,
+    credentials: server.credentials,
     recovered: server.loaded && { queues: server.loaded.queues, messages: server.loaded.messages, released: server.released },
     target: opened,
     workers: pollers,

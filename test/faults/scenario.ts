@@ -159,6 +159,9 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
   // The collector's environment: this runtime's queues by URL, no stack, no fault preload.
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    // The server's key, as the SDK's credential chain reads it: the collector is given the endpoint URL.
+    AWS_ACCESS_KEY_ID: runtime.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: runtime.credentials.secretAccessKey,
     FANOUT_STACK: '',
     [QUEUE_URL_ENV.dispatched]: target.queues.dispatched.url,
     [QUEUE_URL_ENV.finished]: target.queues.finished.url,

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
 import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
-import { startEmbeddedBackend } from '../helpers/backends.js';
+import { credentialsEnv, startEmbeddedBackend } from '../helpers/backends.js';
 import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/queue-peek.js';
 
@@ -127,7 +127,7 @@ describe('bad input gets a one-line error and exit 2', () => {
     const server = await startEmbeddedServer();
     try {
       // Act
-      const { code, stderr } = await runCli(['dispatch', '--target', server.endpoint], env());
+      const { code, stderr } = await runCli(['dispatch', '--target', server.endpoint], { ...env(), ...credentialsEnv(server.credentials) });
       // Assess
       expect(code).toBe(EXIT.usage);
       expect(stderr.trim()).toMatch(/^fanout: queue fanout-(dispatched|dead-letter|finished) does not exist at http:\/\/127\.0\.0\.1:\d+$/);
@@ -161,14 +161,14 @@ describe('targeting a deployed stack through its outputs', () => {
       }));
       const args = ['--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile];
       // Act
-      const dispatched = await runCli(['dispatch', '--count', '3', ...args], env());
-      const status = await runCli(['status', '--json', ...args], env());
+      const dispatched = await runCli(['dispatch', '--count', '3', ...args], { ...env(), ...backend.cliEnv });
+      const status = await runCli(['status', '--json', ...args], { ...env(), ...backend.cliEnv });
       // Assess
       expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
       const depths = JSON.parse(status.stdout) as { queues: { dispatched: { visible: number; url: string } } };
       expect(depths.queues.dispatched).toMatchObject({ visible: 3, url: target.queues.dispatched.url });
       // Collect reads the stack from the run's manifest; no worker runs, so it times out listing all three.
-      const collected = await runCli(['collect', '--timeout', '1', '--target', backend.endpoint, '--outputs-file', outputsFile], env());
+      const collected = await runCli(['collect', '--timeout', '1', '--target', backend.endpoint, '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(collected.code).toBe(EXIT.incomplete);
       expect(collected.stderr).toContain('missing job ids: 0-2');
     } finally {
@@ -186,9 +186,9 @@ describe('targeting a deployed stack through its outputs', () => {
         [STACK_OUTPUTS.finishedQueueUrl]: target.queues.finished.url,
         [STACK_OUTPUTS.deadLetterQueueUrl]: target.queues.deadLetter.url,
       } }));
-      const wrongStack = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Other', '--outputs-file', outputsFile], env());
+      const wrongStack = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Other', '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(wrongStack.stderr.trim()).toBe(`fanout: ${outputsFile} has no outputs for stack "Other" (pass --stack NAME)`);
-      const gone = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile], env());
+      const gone = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(gone.code).toBe(EXIT.usage);
       expect(gone.stderr.trim()).toMatch(/^fanout: queue http:\/\/127\.0\.0\.1:\d+\/000000000000\/gone does not exist at http:\/\/127\.0\.0\.1:\d+, .*cdk-outputs\.json \(stack Fanout\)$/);
     } finally {
@@ -200,7 +200,7 @@ describe('targeting a deployed stack through its outputs', () => {
     const backend = await startEmbeddedBackend();
     try {
       const target = await backend.target();
-      const { code, stderr } = await runCli(['pause', '--target', backend.endpoint], { ...env(), ...queueEnv(target) });
+      const { code, stderr } = await runCli(['pause', '--target', backend.endpoint], { ...env(), ...queueEnv(target), ...backend.cliEnv });
       expect(code).toBe(EXIT.usage);
       expect(stderr.trim()).toMatch(/^fanout: http:\/\/127\.0\.0\.1:\d+ has no deployed worker to pause, resume or inspect/);
     } finally {

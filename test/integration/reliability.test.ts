@@ -140,7 +140,7 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     const target = await backend.target({ finishedVisibilityTimeoutSeconds: 2 });
     await inProcessWorkers(target);
     const { run, jobs } = await dispatch({ target, task: 'sleep', inputs: Array(20).fill(200), home, jobsPerMessage: 1 });
-    const env = { FANOUT_HOME: home, ...queueEnv(target) };
+    const env = { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv };
     // Act: kill -9 the first collector once it has written something, then run another.
     const first = spawnCli(['collect', '--run', run, '--target', backend.endpoint, '--timeout', '30'], env);
     const closed = once(first, 'close');

@@ -29,7 +29,7 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
     const target = await backend.target();
     const manifest = await dispatch({ target, task: 'sleep', inputs, jobsPerMessage: 1, home });
     // One process, two pollers, one record per batch: two batches run, the others wait.
-    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', '--concurrency', '2', '--batch-size', '1', '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target) }, { detached: true });
+    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', '--concurrency', '2', '--batch-size', '1', '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv }, { detached: true });
     let stderr = '';
     cli.stderr!.on('data', (d: Buffer) => (stderr += d));
     const exited = once(cli, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
