@@ -11,6 +11,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { isLoopback, regionInUrl, type Connection } from './connection.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
+import { ServiceError, UsageError } from '../../functions/wire/errors.js';
+import { oneLine } from './aws-errors.js';
 
 /** Counts SQS requests by operation (SendMessageBatch, ReceiveMessage, …), retries included. */
 export type RequestCounter = Map<string, number>;
@@ -73,7 +75,37 @@ export function createSqsClient(connection: Connection, options: SqsClientOption
     }),
   });
   if (options.counter) countRequests(client, options.counter);
+  if (connection.kind === 'endpoint') explainForeignAnswers(client, connection.url);
   return client;
+}
+
+/**
+ * An endpoint that is not SQS (a web server, a proxy's error page, an emulator routing the
+ * request to another service) answers with HTML or XML, which the SDK fails to parse with a
+ * two-line SyntaxError. Every call of this client says instead, in one line, what answered:
+ * a UsageError (the URL is wrong), or for a 5xx page a ServiceError the SDK retries.
+ */
+function explainForeignAnswers(client: SQSClient, url: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const e = error as { name?: string; message?: string; $response?: { statusCode?: number; headers?: Record<string, string> }; $metadata?: object };
+        if (e?.name !== 'SyntaxError' && !(error instanceof SyntaxError)) throw error;
+        const status = e.$response?.statusCode;
+        const type = e.$response?.headers?.['content-type'] ?? 'no content type';
+        const operation = String(context.commandName ?? 'a request').replace(/Command$/, '');
+        const parse = oneLine(e.message ?? '').replace(/\s*Deserialization error:.*$/, '').slice(0, 80);
+        const what = `it answered ${operation} with HTTP ${status ?? '?'} (${type}), not SQS's JSON: ${parse}`;
+        if (status !== undefined && status >= 500) {
+          throw Object.assign(new ServiceError(`${url} failed: ${what}`, { cause: error }), { $metadata: e.$metadata });
+        }
+        throw new UsageError(`${url} is not an SQS endpoint: ${what}`, { cause: error });
+      }
+    },
+    { step: 'deserialize', name: 'fanoutForeignAnswers', priority: 'high' },
+  );
 }
 
 export function createCloudFormationClient(connection: Connection): CloudFormationClient {

@@ -2,6 +2,8 @@
  * The `fanout` command line as users run it: real processes, the embedded server over HTTP.
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +113,46 @@ describe('bad input gets a one-line error and exit 2', () => {
     const { code, stderr } = await runCli(['dispatch', '--target', 'http://127.0.0.1:9'], env());
     expect(code).toBe(EXIT.service);
     expect(stderr).toMatch(/^fanout: cannot reach SQS at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\): is it running\?\n$/);
+  });
+
+  it.each([
+    [200, EXIT.usage, /^fanout: http:\/\/127\.0\.0\.1:\d+ is not an SQS endpoint: it answered GetQueueUrl with HTTP 200 \(text\/html\), not SQS's JSON: Unexpected token '<'/],
+    [502, EXIT.service, /^fanout: http:\/\/127\.0\.0\.1:\d+ failed: it answered GetQueueUrl with HTTP 502 \(text\/html\), not SQS's JSON/],
+  ])('fails in one line if the URL answers with a web page (HTTP %i): exit %i', async (status, exitCode, message) => {
+    // Prepare: a plain web server.
+    const server = createServer((_, res) => res.writeHead(status, { 'content-type': 'text/html' }).end('<!DOCTYPE html>\n<html><body>\n<h1>It works!</h1>\n</body></html>\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // Act
+      const { code, stderr } = await runCli(['status', '--target', `http://127.0.0.1:${(server.address() as AddressInfo).port}`], env());
+      // Assess
+      expect(code, stderr).toBe(exitCode);
+      expect(stderr).toMatch(message);
+      expect(stderr).toMatch(/^fanout: [^\n]+\n$/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('signs requests to a URL target with the AWS SDK\'s credentials: a server that checks signatures accepts them, and refuses others in one line', async () => {
+    // Prepare: the embedded server (it checks signatures) and its key in the environment, as for any SQS endpoint.
+    const backend = await startEmbeddedBackend();
+    try {
+      const target = await backend.target();
+      const args = ['--target', backend.endpoint];
+      // Act
+      const dispatched = await runCli(['dispatch', '--count', '3', ...args], { ...env(), ...queueEnv(target), ...backend.cliEnv });
+      const status = await runCli(['status', '--json', ...args], { ...env(), ...queueEnv(target), ...backend.cliEnv });
+      const wrongKey = await runCli(['status', ...args], { ...env(), ...queueEnv(target), AWS_ACCESS_KEY_ID: 'AKIASOMEONEELSE00000', AWS_SECRET_ACCESS_KEY: 'x' });
+      // Assess
+      expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
+      expect(JSON.parse(status.stdout)).toMatchObject({ queues: { dispatched: { visible: 3 } } });
+      expect(wrongKey.code).toBe(EXIT.usage);
+      expect(wrongKey.stderr).toMatch(/^fanout: SQS at http:\/\/127\.0\.0\.1:\d+ denied access: InvalidClientTokenId: the access key AKIASOMEONEELSE00000 is not this server's[^\n]*\n$/);
+    } finally {
+      await backend.stop();
+    }
   });
 
   it('fails if a line of the inputs file is not JSON, naming the line, and sends nothing', async () => {
