@@ -48,12 +48,17 @@ export type EmbeddedServerOptions = {
 };
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
-  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  const { dataDir } = options;
+  const unlock = dataDir ? await lockDataDir(dataDir).catch((error: unknown) => Promise.reject(storageError(error, dataDir))) : async () => {};
   let persistent: PersistentStores | undefined;
   let app: ReturnType<typeof buildApp> | undefined;
   try {
-    if (options.dataDir && options.reset) await wipe(options.dataDir);
-    persistent = options.dataDir ? await openPersistentStores(options.dataDir) : undefined;
+    if (dataDir) {
+      persistent = await (async () => {
+        if (options.reset) await wipe(dataDir);
+        return openPersistentStores(dataDir);
+      })().catch((error: unknown) => Promise.reject(storageError(error, dataDir)));
+    }
     const released = options.releaseInFlight && persistent ? persistent.releaseInFlight(options.releaseInFlight) : 0;
     app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores: persistent?.stores });
     const credentials = options.credentials ?? newAccessKey();
@@ -116,4 +121,15 @@ async function wipe(dataDir: string): Promise<void> {
   for (const name of await readdir(dataDir)) {
     if (name !== 'lock') await rm(join(dataDir, name), { recursive: true, force: true });
   }
+}
+
+/** A data directory that cannot be used, in one line that says what to do. */
+function storageError(error: unknown, dataDir: string): Error {
+  if (error instanceof UsageError) return error;
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EEXIST' || e.code === 'ENOTDIR') {
+    return new UsageError(`cannot keep the local queues in ${dataDir}: a file is in the way: move it, or start with --memory`, { cause: error });
+  }
+  const reason = /not a database|malformed/i.test(e.message ?? '') ? `its database is damaged or not fanout's (${e.message})` : `${e.code ?? e.name}: ${e.message}`;
+  return new UsageError(`cannot keep the local queues in ${dataDir}: ${reason}: start with --reset (wipes it) or --memory`, { cause: error });
 }

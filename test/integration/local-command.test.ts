@@ -3,7 +3,7 @@
  * what it keeps on disk and who may talk to it.
  */
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/output/exit-codes.js';
@@ -115,5 +115,22 @@ describe('fanout local', () => {
     // Assess
     expect(second.code).toBe(EXIT.usage);
     expect(second.stderr).toBe(`fanout: a fanout local is already running here (pid ${first.local.pid}, ${first.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere\n`);
+  });
+
+  it.each([
+    ['a file is in the way of .fanout/local', (home: string) => writeFile(join(home, 'local'), 'x'), /^fanout: cannot keep the local queues in .*\/local: a file is in the way: move it, or start with --memory\n$/],
+    ['its database is not one', async (home: string) => {
+      await mkdir(join(home, 'local'));
+      await writeFile(join(home, 'local', 'fauxqs.db'), 'not a database, not at all');
+    }, /^fanout: cannot keep the local queues in .*\/local: its database is damaged or not fanout's \(file is not a database\): start with --reset \(wipes it\) or --memory\n$/],
+  ])('fails in one line if %s', async (_, spoil, message) => {
+    // Prepare
+    const home = await scratchDir('local-spoilt-');
+    await spoil(home);
+    // Act
+    const { code, stderr } = await runCli(['local', '--port', '0'], { FANOUT_HOME: home, FANOUT_TARGET: '' });
+    // Assess
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toMatch(message);
   });
 });
