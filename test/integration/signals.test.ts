@@ -3,9 +3,11 @@
  * every child it started, at once. One drains (running batches finish, nothing is left
  * invisible); a second stops at once; no child outlives the CLI.
  */
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
@@ -15,6 +17,8 @@ import { startEmbeddedBackend, type Backend } from '../helpers/backends.js';
 import { childPids, isAlive, queueEnv, spawnCli } from '../helpers/cli.js';
 import { eventually, queueDepth } from '../helpers/queue-peek.js';
 import { scratchDir } from '../helpers/scratch.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('fanout work and the terminal\'s Ctrl-C', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -88,4 +92,33 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
     // Assess: the child saw its parent go (the IPC channel closed), drained and exited.
     await eventually(() => workers.filter(isAlive).length === 0, 20_000);
   });
+
+  it.skipIf(!hasTmux())('drains on Ctrl-C typed in a real terminal (tmux), then stops', async () => {
+    // Prepare: the same run, but `fanout work` in a tmux pane: a pseudo-terminal whose line
+    // discipline turns Ctrl-C into SIGINT for the foreground process group.
+    const backend: Backend = await startEmbeddedBackend();
+    cleanups.push(() => backend.stop());
+    const home = await scratchDir('signals-tty-');
+    const target = await backend.target();
+    await dispatch({ target, task: 'sleep', inputs: [1500, 1500, 1500, 1500], jobsPerMessage: 1, home });
+    const socket = `fanout-test-${process.pid}`;
+    const exitFile = join(home, 'exit-code');
+    const env = { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv, FORCE_COLOR: '0' };
+    const exports = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+    const command = `cd ${JSON.stringify(root)} && env ${exports} ${JSON.stringify(process.execPath)} --import tsx cli/bin.ts work --target ${backend.endpoint} --processes 1 --concurrency 2 --batch-size 1 --wait-time 1; echo $? > ${JSON.stringify(exitFile)}`;
+    spawnSync('tmux', ['-L', socket, 'new-session', '-d', '-s', 'work', '-x', '160', '-y', '40', command]);
+    cleanups.push(async () => void spawnSync('tmux', ['-L', socket, 'kill-server']));
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 2, 30_000);
+    // Act: the key, as typed.
+    spawnSync('tmux', ['-L', socket, 'send-keys', '-t', 'work', 'C-c']);
+    await eventually(() => readFile(exitFile, 'utf8').then(() => true, () => false), 30_000, 100);
+    // Assess
+    expect((await readFile(exitFile, 'utf8')).trim()).toBe('0');
+    expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 2, inFlight: 0 });
+    expect(await queueDepth(target.sqs, target.queues.finished.url)).toMatchObject({ visible: 2 });
+  });
 });
+
+function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V']).status === 0;
+}
