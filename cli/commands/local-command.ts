@@ -19,6 +19,7 @@ import { note } from '../output/reporter.js';
 import { nextStopSignal } from './signals.js';
 import { localDataDir, removeLocalState, runningLocal, writeLocalState } from '../endpoint/local-state.js';
 import type { LostMessage } from '../workers/held-messages.js';
+import { visibilityWarning } from '../workers/visibility-check.js';
 
 export type LocalFlags = {
   port: number;
@@ -59,6 +60,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
 
   let invocations = 0;
   let records = 0;
+  let lost = 0;
   const pool = runtime.workerProcesses;
   const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
   pool?.on('invoked', (e) => {
@@ -71,6 +73,7 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
     note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
   );
   pool?.on('lost', (e: LostMessage & { pid: number }) => {
+    lost++;
     if (verbose) note(`worker ${e.pid}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
   });
   const workers = flags.workers > 0 ? `${flags.workers} worker process(es) × ${flags.concurrency} poller(s)` : 'no workers (`fanout work` adds some)';
@@ -80,13 +83,15 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   if (!dataDir) note('  in memory only (--memory): queued jobs and results are lost when this stops');
   else if (!kept || kept.messages === 0) note(`  kept in ${dataDir}${flags.reset ? ' (wiped first)' : ''}: \`fanout local --reset\` wipes it`);
   else note(`  kept in ${dataDir}: found ${kept.messages} message(s)${kept.released ? `, ${kept.released} job message(s) in flight made receivable again` : ''}; \`fanout local --reset\` wipes them`);
+  const warning = pool ? await visibilityWarning(runtime.target, flags.functionTimeout * 1000) : undefined;
+  if (warning) note(`  warning: ${warning}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
   note('  Ctrl-C to stop (the workers finish their running batches); twice to stop at once');
   let reported = 0;
   const stats = setInterval(() => {
     if (records === reported) return;
     reported = records;
-    note(`handled ${records} message(s) in ${invocations} invocation(s)`);
+    note(`handled ${records} message(s) in ${invocations} invocation(s)${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
   await nextStopSignal();

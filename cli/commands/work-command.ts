@@ -9,6 +9,7 @@ import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { startWorkers } from '../workers/start-workers.js';
+import { visibilityWarning } from '../workers/visibility-check.js';
 import { nextStopSignal } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
@@ -61,6 +62,8 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     stop = (force) => pool.stop({ force });
     note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);
   }
+  const warning = await visibilityWarning(target, workers.functionTimeoutMs);
+  if (warning) note(`warning: ${warning}`);
   note('Ctrl-C to drain and stop; twice to stop at once');
   let reported = -1;
   const stats = setInterval(() => {
