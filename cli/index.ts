@@ -12,8 +12,10 @@ export { collect, type CollectOptions, type CollectReport } from './master/colle
 export { resolveTarget, type ResolveTargetOptions } from './endpoint/resolve-target.js';
 export type { Target } from './endpoint/target.js';
 export type { Connection } from './endpoint/connection.js';
-export { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './local/local-runtime.js';
-export { startEmbeddedServer, type EmbeddedServer } from './local/embedded-server.js';
+export { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions, type LocalWorkersOptions } from './local/local-runtime.js';
+export { startEmbeddedServer, type EmbeddedServer, type EmbeddedServerOptions } from './local/embedded-server.js';
+export type { AccessKey } from './endpoint/credentials.js';
+export { WorkerProcesses, type WorkerProcessesOptions } from './workers/worker-processes.js';
 export { EventSourcePoller, type EventSourcePollerOptions, type PollerEvents } from './workers/event-source-poller.js';
 export { startWorkers, type WorkerPoolOptions } from './workers/start-workers.js';
 export { MasterEmitter, type MasterEvents } from './master/events.js';
