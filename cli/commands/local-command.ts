@@ -16,7 +16,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
 import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
-import { nextStopSignal } from './signals.js';
+import { stopSignals } from './signals.js';
 import { localDataDir, removeLocalState, runningLocal, writeLocalState } from '../endpoint/local-state.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
@@ -36,6 +36,12 @@ export type LocalFlags = {
 };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
+  const signals = stopSignals();
+  let starting = true;
+  // Twice while starting: stop at once (worker processes already started see this one go).
+  void signals.second.then(() => {
+    if (starting) process.exit(EXIT.interrupted);
+  });
   if (flags.memory && flags.reset) throw new UsageError('--memory and --reset exclude each other: --memory keeps nothing to reset');
   const other = await runningLocal();
   if (other) throw new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
@@ -94,11 +100,12 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
     note(`handled ${records} message(s) in ${invocations} invocation(s)${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
-  await nextStopSignal();
+  starting = false;
+  await signals.first;
   clearInterval(stats);
   note('stopping: the workers finish their running batches (Ctrl-C again to stop now)…');
   let interrupted = false;
-  const force = nextStopSignal().then(() => {
+  const force = signals.second.then(() => {
     interrupted = true;
     return runtime.stop({ force: true });
   });

@@ -10,7 +10,7 @@ import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { startWorkers } from '../workers/start-workers.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
-import { nextStopSignal } from './signals.js';
+import { stopSignals } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
 
@@ -24,6 +24,13 @@ export type WorkFlags = TargetFlags & {
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {
+  const signals = stopSignals();
+  let starting = true;
+  // Twice while starting: there is nothing to drain yet; worker processes already started see
+  // this one go and drain themselves.
+  void signals.second.then(() => {
+    if (starting) process.exit(EXIT.interrupted);
+  });
   const target = await resolveTarget(flags);
   const processes = flags.processes ?? availableParallelism();
   const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
@@ -65,6 +72,7 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
   const warning = await visibilityWarning(target, workers.functionTimeoutMs);
   if (warning) note(`warning: ${warning}`);
   note('Ctrl-C to drain and stop; twice to stop at once');
+  starting = false;
   let reported = -1;
   const stats = setInterval(() => {
     if (records === reported) return;
@@ -72,11 +80,11 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     note(`handled ${records} message(s), ${failed} left for redelivery${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
-  await nextStopSignal();
+  await signals.first;
   clearInterval(stats);
   note('draining: finishing running batches (Ctrl-C again to stop now)…');
   let interrupted = false;
-  const force = nextStopSignal().then(() => {
+  const force = signals.second.then(() => {
     interrupted = true;
     note('stopping now: what was running comes back after its visibility timeout');
     return stop(true);

@@ -81,6 +81,30 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
     await eventually(() => workers.filter(isAlive).length === 0, 5_000);
   });
 
+  it('drains once started when Ctrl-C comes while it starts, leaving no worker process behind', async () => {
+    // Prepare: a target with queues, and `fanout work` just starting.
+    const backend: Backend = await startEmbeddedBackend();
+    cleanups.push(() => backend.stop());
+    const home = await scratchDir('signals-start-');
+    const target = await backend.target();
+    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv }, { detached: true });
+    let stderr = '';
+    cli.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const exited = once(cli, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    cleanups.push(async () => {
+      if (cli.exitCode === null && cli.signalCode === null) process.kill(-cli.pid!, 'SIGKILL');
+      await exited;
+    });
+    // Act: Ctrl-C as soon as its worker process exists, before it is ready.
+    await eventually(() => childPids(cli.pid!, 'worker-process').length === 1, 30_000, 10);
+    const workers = childPids(cli.pid!, 'worker-process');
+    process.kill(-cli.pid!, 'SIGINT');
+    const [code, signal] = await exited;
+    // Assess: it stopped on its own terms (not killed by the signal), and so did its worker.
+    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    await eventually(() => workers.filter(isAlive).length === 0, 20_000);
+  });
+
   it('leaves no worker process behind when the CLI itself is killed with kill -9', async () => {
     // Prepare: jobs that end soon, so a drained child exits once they have.
     const { cli, exited } = await setUp([1000, 1000, 1000]);
