@@ -110,8 +110,17 @@ describe('fanout local', () => {
     // Prepare
     const home = await scratchDir('local-twice-');
     const first = await startLocal(home, ['--workers', '0']);
-    // Act
-    const second = await runCli(['local', '--port', '0', '--workers', '0'], { FANOUT_HOME: home, FANOUT_TARGET: '' });
+    // Act: a second one that, were it to start, must not outlive the test.
+    const child = spawnCli(['local', '--port', '0', '--workers', '0'], { FANOUT_HOME: home, FANOUT_TARGET: '' });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await closed;
+    });
+    const [code] = await closed;
+    const second = { code, stderr };
     // Assess
     expect(second.code).toBe(EXIT.usage);
     expect(second.stderr).toBe(`fanout: a fanout local is already running here (pid ${first.local.pid}, ${first.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere\n`);
