@@ -9,6 +9,7 @@ import { UsageError } from '../functions/wire/errors.js';
 import { startEmbeddedServer } from '../cli/local/embedded-server.js';
 import { openEndpointTarget } from '../cli/endpoint/endpoint-target.js';
 import type { Target } from '../cli/endpoint/target.js';
+import type { AccessKey } from '../cli/endpoint/credentials.js';
 import { countRequests, type RequestCounter } from '../cli/endpoint/clients.js';
 import type { BenchTarget } from './options.js';
 
@@ -25,7 +26,7 @@ export async function openBenchTarget(name: BenchTarget): Promise<BenchQueues> {
   if (name === 'embedded') {
     const server = await startEmbeddedServer();
     try {
-      return await onEndpoint(server.endpoint, undefined, () => server.close());
+      return await onEndpoint(server.endpoint, undefined, () => server.close(), server.credentials);
     } catch (error) {
       await server.close();
       throw error;
@@ -35,8 +36,8 @@ export async function openBenchTarget(name: BenchTarget): Promise<BenchQueues> {
   return onEndpoint(endpoint, `bench-${randomBytes(4).toString('hex')}`, async () => {});
 }
 
-async function onEndpoint(endpoint: string, nameSuffix: string | undefined, closeServer: () => Promise<void>): Promise<BenchQueues> {
-  const target = await openEndpointTarget(endpoint, { queues: { nameSuffix } });
+async function onEndpoint(endpoint: string, nameSuffix: string | undefined, closeServer: () => Promise<void>, credentials?: AccessKey): Promise<BenchQueues> {
+  const target = await openEndpointTarget(endpoint, { queues: { nameSuffix }, credentials });
   const { sqs, queues } = target;
   const requests: RequestCounter = new Map();
   countRequests(sqs, requests);

@@ -5,7 +5,7 @@
  * `fanout runs` the embedded server.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { LOG_LEVELS } from '../functions/wire/constants.js';
+import { LOG_LEVELS, WORKER_TIMEOUT_SECONDS } from '../functions/wire/constants.js';
 import { EXPORT_FORMATS } from './master/results/export-results.js';
 import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
@@ -33,6 +33,10 @@ const timeoutOption = () => new Option('--timeout <seconds>', 'give up waiting a
 const jsonOption = () => new Option('--json', 'JSON lines on stdout, for programs');
 const batchSizeOption = () => new Option('--batch-size <n>', 'records per handler invocation, as the event source mapping\'s BatchSize').default(10).argParser(integerFlag('--batch-size', 1, 10));
 const logLevelOption = () => new Option('--log-level <level>', 'the handler\'s log level (Powertools)').default('WARN').argParser(oneOf('--log-level', LOG_LEVELS));
+const concurrencyOption = () => new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256));
+const functionTimeoutOption = () =>
+  new Option('--function-timeout <seconds>', 'an invocation running longer is stopped and its batch fails, as on Lambda').default(WORKER_TIMEOUT_SECONDS).argParser(secondsFlag('--function-timeout', 1, 900));
+const waitTimeOption = () => new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20));
 
 export function buildProgram(): Command {
   const program = new Command('fanout')
@@ -72,7 +76,7 @@ export function buildProgram(): Command {
     .addOption(inputsOption())
     .addOption(packOption())
     .addOption(timeoutOption())
-    .addOption(new Option('--workers <n>', 'local worker pollers (with --local)').default(2).argParser(integerFlag('--workers', 1, 256)))
+    .addOption(new Option('--workers <n>', 'local worker pollers, in this process (with --local)').default(2).argParser(integerFlag('--workers', 1, 256)))
     .option('--out <file>', 'export the results to this file at the end')
     .addOption(formatOption())
     .addOption(forceOption())
@@ -125,9 +129,14 @@ export function buildProgram(): Command {
     .command('local')
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
-    .addOption(new Option('--workers <n>', 'worker pollers (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
+    .option('--memory', 'keep queues and messages in memory only (default: in .fanout/local/, kept across restarts)')
+    .option('--reset', 'wipe the queues and messages kept in .fanout/local/ before starting')
+    .addOption(new Option('--workers <n>', 'worker processes (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
+    .addOption(concurrencyOption())
     .addOption(tasksOption())
     .addOption(batchSizeOption())
+    .addOption(functionTimeoutOption())
+    .addOption(waitTimeOption())
     .addOption(logLevelOption())
     .action(async (flags) => exit(await (await import('./commands/local-command.js')).localCommand(flags)));
 
@@ -141,11 +150,11 @@ export function buildProgram(): Command {
   addTargetOptions(program.command('work'))
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
-    .addOption(new Option('--concurrency <n>', 'pollers per process, each invoking one batch at a time').default(2).argParser(integerFlag('--concurrency', 1, 256)))
+    .addOption(concurrencyOption())
     .addOption(tasksOption())
     .addOption(batchSizeOption())
-    .addOption(new Option('--function-timeout <seconds>', 'an invocation running longer counts as failed, as on Lambda').default(60).argParser(secondsFlag('--function-timeout', 1, 900)))
-    .addOption(new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20)))
+    .addOption(functionTimeoutOption())
+    .addOption(waitTimeOption())
     .addOption(logLevelOption())
     .action(async (flags) => exit(await (await import('./commands/work-command.js')).workCommand(flags)));
 

@@ -1,48 +1,119 @@
 /**
  * `fanout local`: an embedded SQS server with local workers that stays up, like the original's
  * master in its own terminal. Its endpoint is recorded so `fanout dispatch` / `collect` in other
- * terminals find it (`--target local`, the default).
+ * terminals find it (`--target local`, the default). The server runs in this process, the
+ * workers in child processes: a CPU-bound job never delays an SQS request, and an invocation
+ * that overruns the function timeout is killed, as on Lambda.
+ *
+ * Queues and messages are kept in `.fanout/local/` (SQLite): a restart, even after `kill -9`,
+ * loses nothing queued or in flight. `--memory` keeps them in memory only; `--reset` wipes them.
+ *
+ * Ctrl-C drains (the workers finish their running batches), then stops the server; a second
+ * Ctrl-C stops at once.
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
+import { UsageError } from '../../functions/wire/errors.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
+import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
-import { nextStopSignal } from './signals.js';
-import { removeLocalState, writeLocalState } from '../endpoint/local-state.js';
+import { stopSignals } from './signals.js';
+import { localDataDir, removeLocalState, runningLocal, writeLocalState } from '../endpoint/local-state.js';
+import type { LostMessage } from '../workers/held-messages.js';
+import { visibilityWarning } from '../workers/visibility-check.js';
 import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
 
-export type LocalFlags = TasksFlags & { port: number; workers: number; batchSize: number; logLevel: LogLevel };
+export type LocalFlags = TasksFlags & {
+  port: number;
+  /** Keep queues and messages in memory only (lost when this process ends). */
+  memory?: boolean;
+  /** Delete the kept queues and messages before starting. */
+  reset?: boolean;
+  workers: number;
+  concurrency: number;
+  batchSize: number;
+  functionTimeout: number;
+  waitTime: number;
+  logLevel: LogLevel;
+};
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
+  const signals = stopSignals();
+  let starting = true;
+  // Twice while starting: stop at once (worker processes already started see this one go).
+  void signals.second.then(() => {
+    if (starting) process.exit(EXIT.interrupted);
+  });
+  if (flags.memory && flags.reset) throw new UsageError('--memory and --reset exclude each other: --memory keeps nothing to reset');
+  const other = await runningLocal();
+  if (other) throw new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
+  const dataDir = flags.memory ? undefined : localDataDir();
   const tasks = await loadTasks(flags);
   const runtime = await startLocalRuntime({
     port: flags.port,
-    workers: flags.workers > 0 ? { concurrency: flags.workers, batchSize: flags.batchSize, logLevel: flags.logLevel, tasks: tasks.registry } : false,
+    dataDir,
+    reset: flags.reset,
+    workers:
+      flags.workers > 0
+        ? {
+            processes: flags.workers,
+            concurrency: flags.concurrency,
+            batchSize: flags.batchSize,
+            functionTimeoutMs: flags.functionTimeout * 1000,
+            waitTimeSeconds: flags.waitTime,
+            logLevel: flags.logLevel,
+            tasksModule: tasks.module,
+          }
+        : false,
   });
-  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() });
+  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials });
 
   let invocations = 0;
   let records = 0;
-  runtime.workers?.on('invoked', (e) => {
+  let lost = 0;
+  const pool = runtime.workerProcesses;
+  const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
+  pool?.on('invoked', (e) => {
     invocations++;
     records += e.records;
   });
-  runtime.workers?.on('error', (error) => note(`worker: ${error.message}`));
-  note(`fanout local: SQS on ${runtime.endpoint}, ${flags.workers} local worker poller(s)`);
+  pool?.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
+  pool?.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
+  pool?.on('timedOut', ({ pid, records: held, timeoutMs }) =>
+    note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
+  );
+  pool?.on('lost', (e: LostMessage & { pid: number }) => {
+    lost++;
+    if (verbose) note(`worker ${e.pid}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
+  });
+  const workers = flags.workers > 0 ? `${flags.workers} worker process(es) × ${flags.concurrency} poller(s)` : 'no workers (`fanout work` adds some)';
+  note(`fanout local: SQS on ${runtime.endpoint}, ${workers}`);
   if (flags.workers > 0) note(`  tasks: ${describeTasks(tasks)}`);
   note(`  queues: ${Object.values(runtime.target.queues).map((q) => q.url).join(', ')}`);
+  const kept = runtime.recovered;
+  if (!dataDir) note('  in memory only (--memory): queued jobs and results are lost when this stops');
+  else if (!kept || kept.messages === 0) note(`  kept in ${dataDir}${flags.reset ? ' (wiped first)' : ''}: \`fanout local --reset\` wipes it`);
+  else note(`  kept in ${dataDir}: found ${kept.messages} message(s)${kept.released ? `, ${kept.released} job message(s) in flight made receivable again` : ''}; \`fanout local --reset\` wipes them`);
+  const warning = pool ? await visibilityWarning(runtime.target, flags.functionTimeout * 1000) : undefined;
+  if (warning) note(`  warning: ${warning}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
-  note('  Ctrl-C to stop');
+  note('  Ctrl-C to stop (the workers finish their running batches); twice to stop at once');
   let reported = 0;
   const stats = setInterval(() => {
     if (records === reported) return;
     reported = records;
-    note(`handled ${records} message(s) in ${invocations} invocation(s)`);
+    note(`handled ${records} message(s) in ${invocations} invocation(s)${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
-  await nextStopSignal();
+  starting = false;
+  await signals.first;
   clearInterval(stats);
-  note('stopping…');
+  note('stopping: the workers finish their running batches (Ctrl-C again to stop now)…');
+  let interrupted = false;
+  const force = signals.second.then(() => {
+    interrupted = true;
+    return runtime.stop({ force: true });
+  });
+  await Promise.race([runtime.stop(), force]);
   await removeLocalState();
-  await runtime.stop();
-  return 0;
+  return interrupted ? EXIT.interrupted : EXIT.ok;
 }

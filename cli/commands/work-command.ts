@@ -4,10 +4,13 @@
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
 import { availableParallelism } from 'node:os';
+import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
+import type { LostMessage } from '../workers/held-messages.js';
 import { startWorkers } from '../workers/start-workers.js';
-import { nextStopSignal } from './signals.js';
+import { visibilityWarning } from '../workers/visibility-check.js';
+import { stopSignals } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
 import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
@@ -22,6 +25,13 @@ export type WorkFlags = TargetFlags & TasksFlags & {
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {
+  const signals = stopSignals();
+  let starting = true;
+  // Twice while starting: there is nothing to drain yet; worker processes already started see
+  // this one go and drain themselves.
+  void signals.second.then(() => {
+    if (starting) process.exit(EXIT.interrupted);
+  });
   // Loaded here too when worker processes load it themselves: a broken module fails once, in one line.
   const tasks = await loadTasks(flags);
   const target = await resolveTarget(flags);
@@ -29,42 +39,62 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
   const workers = { concurrency: flags.concurrency, batchSize: flags.batchSize, functionTimeoutMs: flags.functionTimeout * 1000, waitTimeSeconds: flags.waitTime, logLevel: flags.logLevel };
   let records = 0;
   let failed = 0;
+  let lost = 0;
   const count = (e: { records: number; failed: number }) => {
     records += e.records;
     failed += e.failed;
+  };
+  // SQS took a message back (its visibility lapsed under load): it runs again; not an error.
+  const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
+  const onLost = (e: LostMessage & { pid?: number }) => {
+    lost++;
+    if (verbose) note(`worker${e.pid ? ` ${e.pid}` : ''}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
   };
 
   let stop: (force: boolean) => Promise<void>;
   if (processes === 0) {
     const poller = await startWorkers({ ...workers, target, tasks: tasks.registry });
     poller.on('invoked', count);
+    poller.on('lost', onLost);
     poller.on('error', (error) => note(`worker: ${error.message}`));
     stop = (force) => poller.stop({ abort: force });
     note(`fanout work: ${flags.concurrency} poller(s) in this process on ${target.where}`);
   } else {
     const pool = new WorkerProcesses({ ...workers, target, processes, tasksModule: tasks.module });
     pool.on('invoked', count);
+    pool.on('lost', onLost);
     pool.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
     pool.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
+    pool.on('timedOut', ({ pid, records: held, timeoutMs }) =>
+      note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
+    );
     await pool.start();
     stop = (force) => pool.stop({ force });
     note(`fanout work: ${processes} process(es) × ${flags.concurrency} poller(s) on ${target.where}`);
   }
   note(`  tasks: ${describeTasks(tasks)}`);
+  const warning = await visibilityWarning(target, workers.functionTimeoutMs);
+  if (warning) note(`warning: ${warning}`);
   note('Ctrl-C to drain and stop; twice to stop at once');
+  starting = false;
   let reported = -1;
   const stats = setInterval(() => {
     if (records === reported) return;
     reported = records;
-    note(`handled ${records} message(s), ${failed} left for redelivery`);
+    note(`handled ${records} message(s), ${failed} left for redelivery${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
-  await nextStopSignal();
+  await signals.first;
   clearInterval(stats);
   note('draining: finishing running batches (Ctrl-C again to stop now)…');
-  const force = nextStopSignal().then(() => stop(true));
+  let interrupted = false;
+  const force = signals.second.then(() => {
+    interrupted = true;
+    note('stopping now: what was running comes back after its visibility timeout');
+    return stop(true);
+  });
   await Promise.race([stop(false), force]);
   target.sqs.destroy();
   note(`stopped after ${records} message(s)`);
-  return 0;
+  return interrupted ? EXIT.interrupted : EXIT.ok;
 }

@@ -55,7 +55,7 @@ function explainCommon(error: unknown, at: ServiceAt): FanoutError | undefined {
   if (/region is missing/i.test(message)) {
     return new UsageError('no AWS region: set AWS_REGION or a region in your profile', { cause: error });
   }
-  if (/^(AccessDenied|AccessDeniedException|AccessDeniedError|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidSecurity|ExpiredToken)$/.test(name)) {
+  if (/^(AccessDenied|AccessDeniedException|AccessDeniedError|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidSecurity|ExpiredToken|MissingAuthenticationToken|IncompleteSignature)$/.test(name)) {
     return new UsageError(`${service} denied access: ${name}: ${message}`, { cause: error });
   }
   if (error instanceof SyntaxError || /Unexpected token|Deserialization error|is not valid JSON/.test(message)) {

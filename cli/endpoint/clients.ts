@@ -7,10 +7,12 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Connection } from './connection.js';
+import { isLoopback, regionInUrl, type Connection } from './connection.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './credentials.js';
+import { ServiceError, UsageError } from '../../functions/wire/errors.js';
+import { oneLine } from './aws-errors.js';
 
 /** Counts SQS requests by operation (SendMessageBatch, ReceiveMessage, …), retries included. */
 export type RequestCounter = Map<string, number>;
@@ -22,22 +24,39 @@ export type SqsClientOptions = {
   counter?: RequestCounter;
 };
 
-/**
- * SigV4 as the SDK names it, with a signer that leaves requests as they are: no SHA-256 of the
- * body, no HMAC chain, no canonical headers (~0.2 ms of CPU a request). For local endpoints only
- * (the embedded server, LocalStack), which accept any or no signature.
- */
-const UNSIGNED: SQSClientConfig['httpAuthSchemes'] = [
-  {
-    schemeId: 'aws.auth#sigv4',
-    identityProvider: (config) => config.getIdentityProvider('aws.auth#sigv4'),
-    signer: { sign: async (request) => request },
-  },
-];
-
 /** Endpoint, region and credentials for a client of any service. */
 function base(connection: Connection) {
-  return connection.kind === 'endpoint' ? { endpoint: connection.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {};
+  if (connection.kind === 'aws') return {};
+  const { url } = connection;
+  return {
+    endpoint: url,
+    region: connection.region ?? (async () => regionInUrl(url) ?? (await sdkDefaults().region()) ?? LOCAL_REGION),
+    credentials: connection.credentials ?? (() => sdkDefaults().credentials()),
+  };
+}
+
+/**
+ * The AWS SDK's own region and credential chains (environment, profile, SSO, container, instance
+ * metadata), asked once per process through a client that sends nothing. With nothing
+ * configured: no region, and placeholder credentials. A chain that finds something broken (an
+ * expired SSO session, a missing profile) still fails, and says why.
+ */
+type Identity = Awaited<ReturnType<SQSClient['config']['credentials']>>;
+let defaults: { region(): Promise<string | undefined>; credentials(): Promise<Identity> } | undefined;
+function sdkDefaults(): NonNullable<typeof defaults> {
+  if (defaults) return defaults;
+  const probe = new SQSClient({});
+  return (defaults = {
+    region: () => probe.config.region().catch(() => undefined),
+    credentials: async () => {
+      try {
+        return await probe.config.credentials();
+      } catch (error) {
+        if (/Could not load credentials from any providers/.test((error as Error).message ?? '')) return LOCAL_CREDENTIALS;
+        throw error;
+      }
+    },
+  });
 }
 
 export function createSqsClient(connection: Connection, options: SqsClientOptions = {}): SQSClient {
@@ -45,9 +64,8 @@ export function createSqsClient(connection: Connection, options: SqsClientOption
   const client = new SQSClient({
     ...base(connection),
     // On loopback the MD5 checks of message bodies guard nothing (no network between the ends) and
-    // cost a hash of every body sent and received; against AWS they stay on. Nor does a local
-    // endpoint check signatures: its requests go unsigned.
-    ...(connection.kind === 'endpoint' && { md5: false as const, httpAuthSchemes: UNSIGNED }),
+    // cost a hash of every body sent and received; elsewhere they stay on.
+    ...(connection.kind === 'endpoint' && isLoopback(connection.url) && { md5: false as const }),
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -57,7 +75,37 @@ export function createSqsClient(connection: Connection, options: SqsClientOption
     }),
   });
   if (options.counter) countRequests(client, options.counter);
+  if (connection.kind === 'endpoint') explainForeignAnswers(client, connection.url);
   return client;
+}
+
+/**
+ * An endpoint that is not SQS (a web server, a proxy's error page, an emulator routing the
+ * request to another service) answers with HTML or XML, which the SDK fails to parse with a
+ * two-line SyntaxError. Every call of this client says instead, in one line, what answered:
+ * a UsageError (the URL is wrong), or for a 5xx page a ServiceError the SDK retries.
+ */
+function explainForeignAnswers(client: SQSClient, url: string): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const e = error as { name?: string; message?: string; $response?: { statusCode?: number; headers?: Record<string, string> }; $metadata?: object };
+        if (e?.name !== 'SyntaxError' && !(error instanceof SyntaxError)) throw error;
+        const status = e.$response?.statusCode;
+        const type = e.$response?.headers?.['content-type'] ?? 'no content type';
+        const operation = String(context.commandName ?? 'a request').replace(/Command$/, '');
+        const parse = oneLine(e.message ?? '').replace(/\s*Deserialization error:.*$/, '').slice(0, 80);
+        const what = `it answered ${operation} with HTTP ${status ?? '?'} (${type}), not SQS's JSON: ${parse}`;
+        if (status !== undefined && status >= 500) {
+          throw Object.assign(new ServiceError(`${url} failed: ${what}`, { cause: error }), { $metadata: e.$metadata });
+        }
+        throw new UsageError(`${url} is not an SQS endpoint: ${what}`, { cause: error });
+      }
+    },
+    { step: 'deserialize', name: 'fanoutForeignAnswers', priority: 'high' },
+  );
 }
 
 export function createCloudFormationClient(connection: Connection): CloudFormationClient {

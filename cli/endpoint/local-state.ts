@@ -1,32 +1,52 @@
 /**
- * What `fanout local` records while it runs, so other terminals (`--target local`) can reach it.
+ * What `fanout local` records while it runs, so other terminals (`--target local`) can reach it:
+ * its endpoint and the access key its server requires. The file is this user's alone (mode
+ * 0600): whoever can read it can use the server.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../functions/wire/errors.js';
 import { fanoutHome } from '../home.js';
 import { isProcessAlive } from '../processes.js';
+import type { AccessKey } from './credentials.js';
 
-export type LocalState = { endpoint: string; pid: number; startedAt: string };
+export type LocalState = { endpoint: string; pid: number; startedAt: string; credentials: AccessKey };
 
 export function localStatePath(home = fanoutHome()): string {
   return join(home, 'local.json');
 }
 
+/** Where `fanout local` keeps its queues and messages (unless --memory). */
+export function localDataDir(home = fanoutHome()): string {
+  return join(home, 'local');
+}
+
+/** Writes the record whole (a new file, mode 0600, renamed into place): no reader sees half of it, nobody else can read it. */
 export async function writeLocalState(state: LocalState, path = localStatePath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(state)}\n`);
+  const partial = `${path}.${process.pid}.tmp`;
+  await writeFile(partial, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+  await rename(partial, path);
 }
 
 export async function removeLocalState(path = localStatePath()): Promise<void> {
   await rm(path, { force: true });
 }
 
+/** The `fanout local` recorded here, if it is still running (and its record is readable). */
+export async function runningLocal(path = localStatePath()): Promise<LocalState | undefined> {
+  const state = await readFile(path, 'utf8').then((text) => JSON.parse(text) as LocalState, () => undefined);
+  return state && state.pid !== process.pid && isProcessAlive(state.pid) ? state : undefined;
+}
+
 export async function readLocalState(path = localStatePath()): Promise<LocalState> {
   let state: LocalState;
   try {
     state = JSON.parse(await readFile(path, 'utf8')) as LocalState;
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new UsageError(`cannot read ${path}: the fanout local recorded there is another user's (its key is theirs alone)`);
+    }
     throw new UsageError('no local fanout is running here: start `npx fanout local` in another terminal, or pass --target aws|URL');
   }
   if (!isProcessAlive(state.pid)) {

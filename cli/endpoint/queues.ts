@@ -6,7 +6,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, QUEUES } from '../../functions/wire/constants.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { explainSqsError } from './aws-errors.js';
-import { endpointConnection, endpointOf, type Connection } from './connection.js';
+import { endpointOf, type Connection, type EndpointConnection } from './connection.js';
 
 export type Queue = { url: string; arn: string };
 export type Queues = { dispatched: Queue; deadLetter: Queue; finished: Queue };
@@ -30,8 +30,9 @@ export function onEndpoint(url: string, endpoint: string | undefined): string {
 }
 
 /** Creates (or finds, if they exist with the same attributes) the queues on a local endpoint. */
-export async function createQueues(sqs: SQSClient, endpoint: string, overrides: LocalQueueOverrides = {}): Promise<Queues> {
-  const at = { where: endpoint, connection: endpointConnection(endpoint) };
+export async function createQueues(sqs: SQSClient, connection: EndpointConnection, overrides: LocalQueueOverrides = {}): Promise<Queues> {
+  const endpoint = connection.url;
+  const at = { where: endpoint, connection };
   const create = async (name: string, attributes: Record<string, string>): Promise<Queue> => {
     try {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));

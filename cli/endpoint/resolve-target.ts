@@ -8,7 +8,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { DEFAULT_STACK_NAME } from '../../functions/wire/stack-outputs.js';
 import { createSqsClient, type RequestCounter } from './clients.js';
 import { AWS, endpointConnection, type Connection } from './connection.js';
-import { readLocalState } from './local-state.js';
+import { readLocalState, runningLocal } from './local-state.js';
 import { findQueues, queueUrlsFromEnv } from './queues.js';
 import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
 import { openTarget, type Target } from './target.js';
@@ -27,11 +27,21 @@ export function targetName(option?: string): string {
   return option || process.env.FANOUT_TARGET || 'local';
 }
 
-/** The connection a target name stands for: `aws`, `local` (the running `fanout local`) or a URL. */
+/**
+ * The connection a target name stands for: `aws`, `local` (the running `fanout local`, with its
+ * key) or a URL. A URL that is the running `fanout local`'s endpoint gets its key too (no other
+ * key works there); any other URL is signed with the AWS SDK's credentials.
+ */
 export async function connectionFor(name: string): Promise<Connection> {
   if (name === 'aws') return AWS;
-  if (name === 'local') return endpointConnection((await readLocalState()).endpoint);
-  return endpointConnection(parseEndpoint(name));
+  if (name === 'local') {
+    const local = await readLocalState();
+    return endpointConnection(local.endpoint, { credentials: local.credentials });
+  }
+  const url = parseEndpoint(name);
+  const local = await runningLocal();
+  if (local && new URL(local.endpoint).origin === url) return endpointConnection(url, { credentials: local.credentials });
+  return endpointConnection(url);
 }
 
 export async function resolveTarget(options: ResolveTargetOptions = {}): Promise<Target> {

@@ -6,10 +6,19 @@
  * Where it differs from AWS, on purpose or by necessity:
  * - Scaling is fixed: `concurrency` pollers, each invoking one batch at a time (AWS scales pollers
  *   with the backlog, up to `maximumConcurrency`).
- * - A handler that overruns `functionTimeoutMs` is treated as failed, as on AWS, but its promise
- *   cannot be killed: it runs on in this process while its messages become visible again.
+ * - A handler that overruns `functionTimeoutMs` is reported (an `error`), but a promise cannot
+ *   be killed: in this process the job runs on. Its records are kept invisible (their visibility
+ *   extended, heartbeat or not) until it really ends, so the job never runs twice at once, and
+ *   then its response is applied as usual. Lambda would have killed it and failed the whole
+ *   batch. Worker processes (`WorkerProcesses`, used by `fanout local` and `fanout work`) do what
+ *   Lambda does: the parent kills a child whose invocation overruns, and its records come back
+ *   after the visibility timeout.
  * - `heartbeat` extends the visibility of in-flight messages while the handler runs; Lambda does
  *   not (it relies on visibility ≥ 6 × function timeout instead). Off for AWS-exact behaviour.
+ * - A heartbeat or delete that SQS refuses for one entry (the visibility lapsed on a loaded
+ *   machine; another consumer has the message) is a `lost` event, not an error: the message runs
+ *   again and the collector drops the repeated result. Requests that fail whole are retried with
+ *   backoff (`held-messages.ts`).
  * - A response that is not an object (a string, a number) counts as a full failure; AWS documents
  *   only "invalid JSON", and failing keeps the messages rather than losing them.
  */
@@ -19,7 +28,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQ
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SQS_LIMITS, WORKER_TIMEOUT_SECONDS } from '../../functions/wire/constants.js';
 import { errorInfo } from '../../functions/wire/errors.js';
-import { changeVisibility, deleteMessages } from '../../functions/wire/message-batches.js';
+import { HeldMessages, type LostMessage } from './held-messages.js';
 import { lambdaContext, regionOfArn, toSqsEvent } from './sqs-event.js';
 
 export type EventSourcePollerOptions = {
@@ -46,9 +55,13 @@ export type EventSourcePollerOptions = {
 
 /** What the poller reports. */
 export interface PollerEvents {
+  /** An invocation starts: its number in this poller, its records and how long it may run. */
+  invoking: [{ id: number; records: number; timeoutMs: number }];
   /** A batch was handled: how many records it had, and how many were left for redelivery. */
-  invoked: [{ records: number; failed: number; ms: number }];
-  /** Receive, delete or heartbeat failed, or the handler threw; polling goes on. */
+  invoked: [{ id: number; records: number; failed: number; ms: number }];
+  /** SQS refused to extend, delete or release a message it had taken back: it runs again. Not an error. */
+  lost: [LostMessage];
+  /** Receive, delete or heartbeat failed after retries, or the handler threw or overran; polling goes on. */
   error: [Error];
   /** `stop()` has finished: no receive or invocation is running. */
   stopped: [];
@@ -62,6 +75,7 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
   #visibilitySeconds: number | undefined;
   #stopping: Promise<void> | undefined;
   #draining = false;
+  #invocations = 0;
 
   constructor(options: EventSourcePollerOptions) {
     super();
@@ -89,7 +103,8 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
 
   async start(): Promise<void> {
     if (this.#loops.length > 0) return;
-    if (this.#options.heartbeat) this.#visibilitySeconds = await this.#queueVisibility();
+    // Needed without the heartbeat too: an overrunning invocation is kept invisible until it ends.
+    this.#visibilitySeconds = await this.#queueVisibility();
     this.#loops = Array.from({ length: this.#options.concurrency }, () => this.#poll());
   }
 
@@ -97,8 +112,9 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
    * Stops receiving and waits for running invocations to finish (their outcome is applied as
    * usual). Receives already waiting are let run out (up to `waitTimeSeconds`) and whatever they
    * bring is released at once: dropping a long poll can leave its messages invisible for the whole
-   * visibility timeout. `abort: true` drops them anyway, for a server that is going away too.
-   * Idempotent: every call returns the same promise; a later `abort: true` still aborts.
+   * visibility timeout. `abort: true` drops them anyway, for a server that is going away too, and
+   * does not wait for handlers that overran their timeout. Idempotent: every call returns the
+   * same promise; a later `abort: true` still aborts.
    */
   stop(options: { abort?: boolean } = {}): Promise<void> {
     this.#draining = true;
@@ -123,7 +139,7 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
         continue;
       }
       if (messages.length === 0) continue;
-      if (this.#draining) await this.#changeVisibility(messages, 0);
+      if (this.#draining) await this.#hold(messages).release(messages);
       else await this.#invoke(messages);
     }
   }
@@ -155,39 +171,47 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
 
   async #invoke(messages: Message[]): Promise<void> {
     const started = performance.now();
+    const id = ++this.#invocations;
+    const { functionTimeoutMs } = this.#options;
     const event = toSqsEvent(messages, this.#options.queueArn);
-    const context = lambdaContext({ functionName: this.#options.functionName, region: this.#region, timeoutMs: this.#options.functionTimeoutMs });
-    const stopHeartbeat = this.#heartbeat(messages);
+    const context = lambdaContext({ functionName: this.#options.functionName, region: this.#region, timeoutMs: functionTimeoutMs });
+    const held = this.#hold(messages);
+    if (this.#options.heartbeat) held.startHeartbeat(this.#visibilitySeconds!);
+    this.emit('invoking', { id, records: messages.length, timeoutMs: functionTimeoutMs });
+    const running = Promise.resolve().then(() => this.#options.handler(event, context));
+    const all = () => new Set(messages.map((m) => m.MessageId!));
     let failedIds: Set<string>;
     try {
-      const response = await withTimeout(this.#options.handler(event, context), this.#options.functionTimeoutMs);
+      const response = await withTimeout(running, functionTimeoutMs).catch(async (error: unknown) => {
+        if (!(error instanceof HandlerTimeoutError)) throw error;
+        this.emit('error', error);
+        // The job runs on and cannot be stopped here: keep its records invisible until it ends,
+        // then apply its response (an abort, for a server going away, stops waiting).
+        held.startHeartbeat(this.#visibilitySeconds!, { now: true });
+        const late = await settledOrAborted(running, this.#abort.signal);
+        if (!late.settled) return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+        return running;
+      });
       failedIds = failuresOf(response, event.Records.map((r) => r.messageId));
     } catch (error) {
       this.emit('error', asError(error));
-      failedIds = new Set(messages.map((m) => m.MessageId!));
+      failedIds = all();
     } finally {
-      stopHeartbeat();
+      await held.stopHeartbeat();
     }
-    await this.#delete(messages.filter((m) => !failedIds.has(m.MessageId!)));
-    this.emit('invoked', { records: messages.length, failed: failedIds.size, ms: performance.now() - started });
+    await held.delete(messages.filter((m) => !failedIds.has(m.MessageId!)));
+    this.emit('invoked', { id, records: messages.length, failed: failedIds.size, ms: performance.now() - started });
   }
 
-  async #delete(messages: Message[]): Promise<void> {
-    // A failed delete means the message comes back and is processed again: the collector drops the duplicate.
-    await deleteMessages(this.#options.sqs, this.#options.queueUrl, messages).catch((error: unknown) => this.emit('error', asError(error)));
-  }
-
-  /** Keeps the batch invisible while the handler runs, renewing at a third of the timeout. */
-  #heartbeat(messages: Message[]): () => void {
-    const seconds = this.#visibilitySeconds;
-    if (!seconds) return () => {};
-    const timer = setInterval(() => void this.#changeVisibility(messages, seconds), (seconds * 1000) / 3);
-    timer.unref();
-    return () => clearInterval(timer);
-  }
-
-  async #changeVisibility(messages: Message[], seconds: number): Promise<void> {
-    await changeVisibility(this.#options.sqs, this.#options.queueUrl, messages, seconds).catch((error: unknown) => this.emit('error', asError(error)));
+  /** A batch's messages, held: extended, deleted or released with retries; entries SQS took back are `lost`. */
+  #hold(messages: readonly Message[]): HeldMessages {
+    return new HeldMessages({
+      sqs: this.#options.sqs,
+      queueUrl: this.#options.queueUrl,
+      messages,
+      onLost: (lost) => this.emit('lost', lost),
+      onError: (error) => this.emit('error', error),
+    });
   }
 
   async #queueVisibility(): Promise<number> {
@@ -219,12 +243,31 @@ export function failuresOf(response: unknown, messageIds: readonly string[]): Se
   return failed;
 }
 
+/** An invocation ran past the function timeout: its whole batch fails, as on Lambda. */
+export class HandlerTimeoutError extends Error {
+  override name = 'HandlerTimeoutError';
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`handler timed out after ${ms} ms; its records will be delivered again`)), ms);
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`handler ran past its ${ms} ms timeout: Lambda would stop it; here it runs on, its records kept invisible until it ends`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves when the promise settles, however it settles, or when the signal aborts. */
+function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<{ settled: boolean }> {
+  if (signal.aborted) return Promise.resolve({ settled: false });
+  return new Promise((resolve) => {
+    const done = (settled: boolean) => () => {
+      signal.removeEventListener('abort', aborted);
+      resolve({ settled });
+    };
+    const aborted = done(false);
+    signal.addEventListener('abort', aborted, { once: true });
+    promise.then(done(true), done(true));
+  });
 }
 
 function asError(error: unknown): Error {

@@ -1,6 +1,7 @@
 /** What a parent and its worker processes agree on: how configuration and reports travel. */
 import type { Connection } from '../endpoint/connection.js';
 import type { Queues } from '../endpoint/queues.js';
+import type { LostMessage } from './held-messages.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 
 export const WORKER_CONFIG_ENV = 'FANOUT_WORKER_CONFIG';
@@ -18,7 +19,10 @@ export type WorkerProcessStats = { pid: number; requests: Record<string, number>
 /** Messages a worker process sends its parent. */
 export type WorkerProcessMessage =
   | { type: 'ready' }
-  | { type: 'invoked'; records: number; failed: number }
+  /** An invocation starts: the parent kills this process if it has not ended within `timeoutMs`, as Lambda would. */
+  | { type: 'invoking'; id: number; records: number; timeoutMs: number }
+  | { type: 'invoked'; id: number; records: number; failed: number }
+  | ({ type: 'lost' } & LostMessage)
   | { type: 'error'; message: string }
   | ({ type: 'stats' } & WorkerProcessStats);
 

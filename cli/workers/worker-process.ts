@@ -3,11 +3,14 @@
  * configuration arrives in FANOUT_WORKER_CONFIG so that no lookup is repeated per process.
  *
  * First SIGTERM/SIGINT: drain (stop receiving, finish running batches, release what arrives).
- * Second: exit at once; whatever was in flight reappears after its visibility timeout.
+ * Second: exit at once; whatever was in flight reappears after its visibility timeout. The
+ * parent sends them: this process leads its own process group, so a terminal's Ctrl-C does not
+ * reach it (the parent's first Ctrl-C must not count as a second one here).
  */
 import { openTarget } from '../endpoint/target.js';
 import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';
 import { loadTaskModule } from '../config/load-tasks.js';
+import { HandlerTimeoutError } from './event-source-poller.js';
 import { startWorkers } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage, type WorkerProcessRequest } from './worker-process-config.js';
 
@@ -23,8 +26,13 @@ async function main(): Promise<void> {
   const target = openTarget({ ...config.target, sqs: createSqsClient(config.target.connection, { counter: requests }) });
   const tasks = config.tasksModule === undefined ? undefined : await loadTaskModule(config.tasksModule);
   const poller = await startWorkers({ ...config.workers, target, tasks });
-  poller.on('invoked', ({ records, failed }) => send({ type: 'invoked', records, failed }));
-  poller.on('error', (error) => send({ type: 'error', message: error.message }));
+  poller.on('invoking', ({ id, records, timeoutMs }) => send({ type: 'invoking', id, records, timeoutMs }));
+  poller.on('invoked', ({ id, records, failed }) => send({ type: 'invoked', id, records, failed }));
+  poller.on('lost', (lost) => send({ type: 'lost', ...lost }));
+  // An overrun is the parent's to report: it kills this process for it, as Lambda would.
+  poller.on('error', (error) => {
+    if (!(error instanceof HandlerTimeoutError)) send({ type: 'error', message: error.message });
+  });
   process.on('message', (request: WorkerProcessRequest) => {
     if (request.type !== 'stats') return;
     const { user, system } = process.cpuUsage();

@@ -2,11 +2,21 @@
  * Local workers spread over child processes, so CPU-bound tasks use every core. A supervisor:
  * a child that dies unexpectedly (a crash, `kill -9`) is replaced; its in-flight messages
  * reappear after their visibility timeout and are handled by the others.
+ *
+ * Signals: the children are not in the terminal's process group, so Ctrl-C reaches only the
+ * parent; `stop()` asks them to drain (SIGTERM), `stop({ force: true })` kills them.
+ *
+ * The function timeout is enforced here, as Lambda enforces it: each child tells the parent when
+ * an invocation starts, and a child whose invocation has not ended within `functionTimeoutMs` is
+ * killed (a CPU-bound job cannot be interrupted otherwise) and replaced. Its records come back
+ * after the visibility timeout, so the job never runs twice at once. A child runs `concurrency`
+ * invocations; the others in it are cut short too and come back the same way.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Target } from '../endpoint/target.js';
+import type { LostMessage } from './held-messages.js';
 import type { WorkerPoolOptions } from './start-workers.js';
 import {
   WORKER_CONFIG_ENV,
@@ -36,6 +46,10 @@ export interface WorkerProcessesEvents {
   ready: [{ pid: number }];
   /** A child handled a batch. */
   invoked: [{ pid: number; records: number; failed: number }];
+  /** A child's poller could not extend or delete a message SQS had taken back: it runs again. Not an error. */
+  lost: [{ pid: number } & LostMessage];
+  /** A child's invocation ran past the function timeout: the child was killed, and is replaced unless stopping. */
+  timedOut: [{ pid: number; records: number; timeoutMs: number }];
   /** A child died without being asked to; it is replaced unless stopping. */
   died: [{ pid: number; code: number | null; signal: NodeJS.Signals | null }];
   error: [{ pid: number; message: string }];
@@ -112,25 +126,51 @@ export class WorkerProcesses extends EventEmitter<WorkerProcessesEvents> {
       tasksModule,
     };
     const { path, execArgv } = childModule();
-    const child = fork(path, [], { execArgv, env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [], {
+      execArgv,
+      env: { ...process.env, ...env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a terminal's Ctrl-C (SIGINT to the foreground group) reaches the
+      // parent only, which alone decides: drain (SIGTERM), or stop now (SIGKILL). A child whose
+      // parent is gone notices the IPC channel close and drains (worker-process.ts): no orphans.
+      detached: true,
+    });
     this.#children.add(child);
     const pid = child.pid!;
+    /** Running invocations' deadlines, by the child's invocation id. */
+    const deadlines = new Map<number, NodeJS.Timeout>();
+    let timedOut = false;
     return new Promise<void>((resolve, reject) => {
       child.on('message', (message: WorkerProcessMessage) => {
         if (message.type === 'ready') {
           this.#failedStarts = 0;
           this.emit('ready', { pid });
           resolve();
-        } else if (message.type === 'invoked') this.emit('invoked', { pid, records: message.records, failed: message.failed });
+        } else if (message.type === 'invoking') {
+          const deadline = setTimeout(() => {
+            if (timedOut) return;
+            timedOut = true;
+            child.kill('SIGKILL');
+            this.emit('timedOut', { pid, records: message.records, timeoutMs: message.timeoutMs });
+          }, message.timeoutMs);
+          deadline.unref();
+          deadlines.set(message.id, deadline);
+        } else if (message.type === 'invoked') {
+          clearTimeout(deadlines.get(message.id));
+          deadlines.delete(message.id);
+          this.emit('invoked', { pid, records: message.records, failed: message.failed });
+        } else if (message.type === 'lost') this.emit('lost', { pid, messageId: message.messageId, operation: message.operation, code: message.code });
         else if (message.type === 'error') this.emit('error', { pid, message: message.message });
       });
       let ready = false;
       child.once('message', () => (ready = true));
       child.on('exit', (code, signal) => {
         this.#children.delete(child);
+        for (const deadline of deadlines.values()) clearTimeout(deadline);
         reject(new Error(`worker process ${pid} exited before it was ready (code ${code}, signal ${signal})`));
         if (this.#stopping) return;
-        this.emit('died', { pid, code, signal });
+        // Killed for an overrun: reported as `timedOut` already.
+        if (!timedOut) this.emit('died', { pid, code, signal });
         if (!ready && ++this.#failedStarts >= MAX_FAILED_STARTS) {
           this.emit('error', { pid, message: `${MAX_FAILED_STARTS} worker processes in a row died before they were ready: not replacing them` });
           return;

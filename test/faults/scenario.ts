@@ -159,6 +159,9 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
   // The collector's environment: this runtime's queues by URL, no stack, no fault preload.
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    // The server's key, as the SDK's credential chain reads it: the collector is given the endpoint URL.
+    AWS_ACCESS_KEY_ID: runtime.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: runtime.credentials.secretAccessKey,
     FANOUT_STACK: '',
     [QUEUE_URL_ENV.dispatched]: target.queues.dispatched.url,
     [QUEUE_URL_ENV.finished]: target.queues.finished.url,
@@ -189,6 +192,9 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     pool = new WorkerProcesses({ target, processes: o.processes, waitTimeSeconds: 1, logLevel: 'SILENT', env: workerEnv });
     pool.on('ready', ({ pid }) => ready.add(pid));
     pool.on('invoked', ({ records }) => (handled += records));
+    // SQS took a message back (a heartbeat came after its visibility lapsed): a race, not a crash.
+    let lost = 0;
+    pool.on('lost', () => lost++);
     pool.on('died', ({ pid, code, signal }) => {
       ready.delete(pid);
       const confirm = killed.get(pid);
@@ -350,6 +356,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
       jobsPerMessage: o.jobsPerMessage,
       testQueueSettings: { dispatchedVisibilityTimeoutSeconds: o.dispatchedVisibilityTimeoutSeconds, finishedVisibilityTimeoutSeconds: o.finishedVisibilityTimeoutSeconds, maxReceiveCount: o.maxReceiveCount },
       recordsHandled: handled,
+      messagesTakenBack: lost,
       workerKillsMidRun: kills.midRun,
       collectorLives: collectors.length,
       finalCollectorSummary: life.summary,

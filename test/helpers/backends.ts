@@ -9,12 +9,22 @@ import { openEndpointTarget } from '../../cli/endpoint/endpoint-target.js';
 import type { LocalQueueOverrides } from '../../cli/endpoint/queues.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import type { RequestCounter } from '../../cli/endpoint/clients.js';
+import type { AccessKey } from '../../cli/endpoint/credentials.js';
+
+/** A key as the AWS SDK's credential chain reads it from the environment (none: the chain's own). */
+export function credentialsEnv(key: AccessKey | undefined): NodeJS.ProcessEnv {
+  return key ? { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey } : {};
+}
 
 export type BackendName = 'embedded' | 'localstack';
 
 export type Backend = {
   name: BackendName;
   endpoint: string;
+  /** The key the embedded server requires; undefined for LocalStack (any key does). */
+  credentials: AccessKey | undefined;
+  /** Environment for a CLI given `--target <endpoint>`: the key, through the SDK's credential chain. */
+  cliEnv: NodeJS.ProcessEnv;
   /** Fresh queues for one test, with the stack's attributes except for the overrides. */
   target(overrides?: Omit<LocalQueueOverrides, 'nameSuffix'>, counter?: RequestCounter): Promise<Target>;
   stop(): Promise<void>;
@@ -22,16 +32,18 @@ export type Backend = {
 
 export async function startEmbeddedBackend(): Promise<Backend> {
   const server = await startEmbeddedServer();
-  return backendAt('embedded', server.endpoint, () => server.close());
+  return backendAt('embedded', server.endpoint, () => server.close(), server.credentials);
 }
 
-export function backendAt(name: BackendName, endpoint: string, stop: () => Promise<void> = async () => {}): Backend {
+export function backendAt(name: BackendName, endpoint: string, stop: () => Promise<void> = async () => {}, credentials?: AccessKey): Backend {
   const clients: Target[] = [];
   return {
     name,
     endpoint,
+    credentials,
+    cliEnv: credentialsEnv(credentials),
     async target(overrides = {}, counter) {
-      const target = await openEndpointTarget(endpoint, { queues: { ...overrides, nameSuffix: randomBytes(4).toString('hex') }, counter });
+      const target = await openEndpointTarget(endpoint, { queues: { ...overrides, nameSuffix: randomBytes(4).toString('hex') }, counter, credentials });
       clients.push(target);
       return target;
     },

@@ -1,25 +1,51 @@
 /** Runs the real `fanout` CLI in a child process, from source. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_URL_ENV } from '../../cli/endpoint/queues.js';
 import type { Target } from '../../cli/endpoint/target.js';
+import { isProcessAlive } from '../../cli/processes.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
-/** @param cwd where the CLI runs (its fanout.config is looked for there) @default - the repository */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): ChildProcess {
+export type SpawnCliOptions = {
+  /** Where the CLI runs (its fanout.config is looked for there). @default - the repository */
+  cwd?: string;
+  /**
+   * The CLI leads its own process group, as a terminal's foreground job does:
+   * `process.kill(-child.pid, 'SIGINT')` then signals the group, as Ctrl-C would. @default false
+   */
+  detached?: boolean;
+};
+
+/** @param options a SpawnCliOptions, or just the working directory */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): ChildProcess {
+  const { cwd = root, detached = false } = typeof options === 'string' ? { cwd: options } : options;
   return spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/bin.ts'), ...args], {
     cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root): Promise<CliResult> {
-  const child = spawnCli(args, env, cwd);
+/** The pids of a process's children whose command line contains `match` (`ps --ppid`). */
+export function childPids(pid: number, match = ''): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[2]!.includes(match))
+    .map((m) => Number(m[1]));
+}
+
+/** True while a process exists (signal 0). */
+export const isAlive = isProcessAlive;
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): Promise<CliResult> {
+  const child = spawnCli(args, env, options);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));

@@ -2,6 +2,8 @@
  * The `fanout` command line as users run it: real processes, the embedded server over HTTP.
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
 import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
-import { startEmbeddedBackend } from '../helpers/backends.js';
+import { credentialsEnv, startEmbeddedBackend } from '../helpers/backends.js';
 import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/queue-peek.js';
 
@@ -114,6 +116,46 @@ describe('bad input gets a one-line error and exit 2', () => {
     expect(stderr).toMatch(/^fanout: cannot reach SQS at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\): is it running\?\n$/);
   });
 
+  it.each([
+    [200, EXIT.usage, /^fanout: http:\/\/127\.0\.0\.1:\d+ is not an SQS endpoint: it answered GetQueueUrl with HTTP 200 \(text\/html\), not SQS's JSON: Unexpected token '<'/],
+    [502, EXIT.service, /^fanout: http:\/\/127\.0\.0\.1:\d+ failed: it answered GetQueueUrl with HTTP 502 \(text\/html\), not SQS's JSON/],
+  ])('fails in one line if the URL answers with a web page (HTTP %i): exit %i', async (status, exitCode, message) => {
+    // Prepare: a plain web server.
+    const server = createServer((_, res) => res.writeHead(status, { 'content-type': 'text/html' }).end('<!DOCTYPE html>\n<html><body>\n<h1>It works!</h1>\n</body></html>\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      // Act
+      const { code, stderr } = await runCli(['status', '--target', `http://127.0.0.1:${(server.address() as AddressInfo).port}`], env());
+      // Assess
+      expect(code, stderr).toBe(exitCode);
+      expect(stderr).toMatch(message);
+      expect(stderr).toMatch(/^fanout: [^\n]+\n$/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('signs requests to a URL target with the AWS SDK\'s credentials: a server that checks signatures accepts them, and refuses others in one line', async () => {
+    // Prepare: the embedded server (it checks signatures) and its key in the environment, as for any SQS endpoint.
+    const backend = await startEmbeddedBackend();
+    try {
+      const target = await backend.target();
+      const args = ['--target', backend.endpoint];
+      // Act
+      const dispatched = await runCli(['dispatch', '--count', '3', ...args], { ...env(), ...queueEnv(target), ...backend.cliEnv });
+      const status = await runCli(['status', '--json', ...args], { ...env(), ...queueEnv(target), ...backend.cliEnv });
+      const wrongKey = await runCli(['status', ...args], { ...env(), ...queueEnv(target), AWS_ACCESS_KEY_ID: 'AKIASOMEONEELSE00000', AWS_SECRET_ACCESS_KEY: 'x' });
+      // Assess
+      expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
+      expect(JSON.parse(status.stdout)).toMatchObject({ queues: { dispatched: { visible: 3 } } });
+      expect(wrongKey.code).toBe(EXIT.usage);
+      expect(wrongKey.stderr).toMatch(/^fanout: SQS at http:\/\/127\.0\.0\.1:\d+ denied access: InvalidClientTokenId: the access key AKIASOMEONEELSE00000 is not this server's[^\n]*\n$/);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('fails if a line of the inputs file is not JSON, naming the line, and sends nothing', async () => {
     const inputs = join(home, 'in.jsonl');
     await writeFile(inputs, '1\n2\n{three\n');
@@ -128,7 +170,7 @@ describe('bad input gets a one-line error and exit 2', () => {
     const server = await startEmbeddedServer();
     try {
       // Act
-      const { code, stderr } = await runCli(['dispatch', '--target', server.endpoint], env());
+      const { code, stderr } = await runCli(['dispatch', '--target', server.endpoint], { ...env(), ...credentialsEnv(server.credentials) });
       // Assess
       expect(code).toBe(EXIT.usage);
       expect(stderr.trim()).toMatch(/^fanout: queue fanout-(dispatched|dead-letter|finished) does not exist at http:\/\/127\.0\.0\.1:\d+$/);
@@ -162,14 +204,14 @@ describe('targeting a deployed stack through its outputs', () => {
       }));
       const args = ['--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile];
       // Act
-      const dispatched = await runCli(['dispatch', '--count', '3', ...args], env());
-      const status = await runCli(['status', '--json', ...args], env());
+      const dispatched = await runCli(['dispatch', '--count', '3', ...args], { ...env(), ...backend.cliEnv });
+      const status = await runCli(['status', '--json', ...args], { ...env(), ...backend.cliEnv });
       // Assess
       expect(dispatched.code, dispatched.stderr).toBe(EXIT.ok);
       const depths = JSON.parse(status.stdout) as { queues: { dispatched: { visible: number; url: string } } };
       expect(depths.queues.dispatched).toMatchObject({ visible: 3, url: target.queues.dispatched.url });
       // Collect reads the stack from the run's manifest; no worker runs, so it times out listing all three.
-      const collected = await runCli(['collect', '--timeout', '1', '--target', backend.endpoint, '--outputs-file', outputsFile], env());
+      const collected = await runCli(['collect', '--timeout', '1', '--target', backend.endpoint, '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(collected.code).toBe(EXIT.incomplete);
       expect(collected.stderr).toContain('missing job ids: 0-2');
     } finally {
@@ -187,9 +229,9 @@ describe('targeting a deployed stack through its outputs', () => {
         [STACK_OUTPUTS.finishedQueueUrl]: target.queues.finished.url,
         [STACK_OUTPUTS.deadLetterQueueUrl]: target.queues.deadLetter.url,
       } }));
-      const wrongStack = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Other', '--outputs-file', outputsFile], env());
+      const wrongStack = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Other', '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(wrongStack.stderr.trim()).toBe(`fanout: ${outputsFile} has no outputs for stack "Other" (pass --stack NAME)`);
-      const gone = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile], env());
+      const gone = await runCli(['dispatch', '--target', backend.endpoint, '--stack', 'Fanout', '--outputs-file', outputsFile], { ...env(), ...backend.cliEnv });
       expect(gone.code).toBe(EXIT.usage);
       expect(gone.stderr.trim()).toMatch(/^fanout: queue http:\/\/127\.0\.0\.1:\d+\/000000000000\/gone does not exist at http:\/\/127\.0\.0\.1:\d+, .*cdk-outputs\.json \(stack Fanout\)$/);
     } finally {
@@ -201,7 +243,7 @@ describe('targeting a deployed stack through its outputs', () => {
     const backend = await startEmbeddedBackend();
     try {
       const target = await backend.target();
-      const { code, stderr } = await runCli(['pause', '--target', backend.endpoint], { ...env(), ...queueEnv(target) });
+      const { code, stderr } = await runCli(['pause', '--target', backend.endpoint], { ...env(), ...queueEnv(target), ...backend.cliEnv });
       expect(code).toBe(EXIT.usage);
       expect(stderr.trim()).toMatch(/^fanout: http:\/\/127\.0\.0\.1:\d+ has no deployed worker to pause, resume or inspect/);
     } finally {

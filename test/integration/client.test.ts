@@ -59,7 +59,7 @@ describe('fanout({ target: "local" })', () => {
     // Prepare
     const home = await scratchDir('client-local-');
     const runtime = await startLocalRuntime({ workers: { tasks: registry, waitTimeSeconds: 1 } });
-    await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString() }, join(home, 'local.json'));
+    await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials }, join(home, 'local.json'));
     try {
       // Act
       const { fan } = await client({ home });

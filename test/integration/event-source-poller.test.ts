@@ -2,6 +2,7 @@
  * The local event-source poller behaves like Lambda's SQS event source mapping, against a real
  * SQS endpoint: what it deletes, what it leaves, redelivery, dead-lettering, heartbeats.
  */
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, type DeleteMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventSourcePoller, type EventSourcePollerOptions } from '../../cli/workers/event-source-poller.js';
@@ -127,6 +128,130 @@ describe.each(backendNames())('event-source poller on %s', (backendName) => {
     // Assess
     expect(calls).toBe(1);
     await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 0);
+  });
+
+  it('reports a heartbeat SQS refuses for one entry (its visibility lapsed, another consumer has it) as lost, not as an error', async () => {
+    // Prepare: two messages; while the handler runs, another consumer takes one of them, as happens
+    // when a heartbeat comes late on a loaded machine.
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 3 });
+    await sendRaw(target.sqs, target.queues.dispatched.url, 'kept');
+    await sendRaw(target.sqs, target.queues.dispatched.url, 'taken');
+    const errors: Error[] = [];
+    const lost: Array<{ messageId: string; operation: string; code: string }> = [];
+    let takenId = '';
+    let finished = false;
+    // Act
+    const poller = await poll(target, async (event) => {
+      const taken = event.Records.find((r) => r.body === 'taken')!;
+      takenId = taken.messageId;
+      await target.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: target.queues.dispatched.url, ReceiptHandle: taken.receiptHandle, VisibilityTimeout: 0 }));
+      const { Messages } = await target.sqs.send(new ReceiveMessageCommand({ QueueUrl: target.queues.dispatched.url, VisibilityTimeout: 60, WaitTimeSeconds: 1 }));
+      expect(Messages?.map((m) => m.Body)).toEqual(['taken']);
+      await new Promise((r) => setTimeout(r, 2500));
+      finished = true;
+      return {};
+    }, { concurrency: 1, batchSize: 2, maximumBatchingWindowMs: 0 });
+    poller.on('error', (error) => errors.push(error));
+    poller.on('lost', (event) => lost.push(event));
+    await eventually(() => finished, 20_000);
+    await eventually(() => lost.length > 0, 5_000);
+    // Assess: one lost message, by id; no error; the kept one was extended, then deleted.
+    expect(errors).toEqual([]);
+    expect(lost[0]).toEqual({ messageId: takenId, operation: 'heartbeat', code: 'ReceiptHandleIsInvalid' });
+    expect(new Set(lost.map((l) => l.messageId))).toEqual(new Set([takenId]));
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 1);
+  });
+
+  it('reports a delete SQS refuses for one entry as lost, not as an error', async () => {
+    // Prepare: the first DeleteMessageBatch answers with one entry refused, as SQS does for a stale receipt handle.
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 60 });
+    await sendRaw(target.sqs, target.queues.dispatched.url, 'one');
+    let refusals = 1;
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'DeleteMessageBatchCommand' || refusals-- <= 0) return next(args);
+        const [entry] = (args.input as DeleteMessageBatchCommandInput).Entries!;
+        return { output: { Successful: [], Failed: [{ Id: entry!.Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'injected' }], $metadata: {} }, response: {} } as never;
+      },
+      { step: 'initialize', name: 'refuseOneDelete' },
+    );
+    const errors: Error[] = [];
+    const lost: Array<{ messageId: string; operation: string }> = [];
+    let handledId = '';
+    // Act
+    const poller = await poll(target, async (event) => {
+      handledId = event.Records[0]!.messageId;
+      return {};
+    });
+    poller.on('error', (error) => errors.push(error));
+    poller.on('lost', (event) => lost.push(event));
+    await eventually(() => lost.length > 0, 10_000);
+    // Assess
+    expect(errors).toEqual([]);
+    expect(lost).toEqual([{ messageId: handledId, operation: 'delete', code: 'ReceiptHandleIsInvalid' }]);
+  });
+
+  it.each(['DeleteMessageBatchCommand', 'ChangeMessageVisibilityBatchCommand'])('retries a %s whose request failed whole, with no error', async (command) => {
+    // Prepare: visibility 3 s (heartbeat every second), a 1.5 s handler; the first two calls of the
+    // command fail as a dropped connection would (above the SDK's own retries).
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 3 });
+    await sendRaw(target.sqs, target.queues.dispatched.url, 'one');
+    let failures = 2;
+    target.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === command && failures-- > 0) throw Object.assign(new Error('socket hang up (injected)'), { code: 'ECONNRESET' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'failWholeRequests' },
+    );
+    const errors: Error[] = [];
+    let calls = 0;
+    let invoked = 0;
+    // Act
+    const poller = await poll(target, async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 1500));
+      return {};
+    });
+    poller.on('error', (error) => errors.push(error));
+    poller.on('invoked', () => invoked++);
+    await eventually(() => failures < 0 && invoked > 0, 15_000);
+    // Assess: deleted, handled once, no error.
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 0, 10_000);
+    expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 0 });
+    expect(calls).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps an invocation that overruns its timeout invisible until it ends, so its job never runs twice at once', async () => {
+    // Prepare: no heartbeat (AWS-exact), a 1 s function timeout and a visibility of 2 s (as on
+    // AWS, at least the function timeout), a 3 s job.
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 2 });
+    await sendRaw(target.sqs, target.queues.dispatched.url, 'long');
+    let running = 0;
+    let maxRunning = 0;
+    let calls = 0;
+    let ended = 0;
+    const errors: Error[] = [];
+    let invoked = 0;
+    // Act
+    const poller = await poll(target, async () => {
+      calls++;
+      maxRunning = Math.max(maxRunning, ++running);
+      await new Promise((r) => setTimeout(r, 3000));
+      running--;
+      ended++;
+      return {};
+    }, { heartbeat: false, functionTimeoutMs: 1000, concurrency: 2 });
+    poller.on('error', (error) => errors.push(error));
+    poller.on('invoked', () => invoked++);
+    await eventually(() => invoked > 0 && ended > 0, 20_000);
+    // Assess: reported as overrun, ran once, its response applied once it ended.
+    expect(maxRunning).toBe(1);
+    expect(calls).toBe(1);
+    expect(errors.map((e) => `${e.name}: ${e.message}`)).toEqual([expect.stringMatching(/^HandlerTimeoutError: handler ran past its 1000 ms timeout/)]);
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 0);
+    expect(await queueDepth(target.sqs, target.queues.dispatched.url)).toEqual({ visible: 0, inFlight: 0 });
   });
 
   it('releases what a draining receive brings instead of holding it for the visibility timeout', async () => {

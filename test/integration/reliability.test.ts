@@ -114,13 +114,36 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     expect(storedIds(run)).toEqual([0, 1, 2, 3]);
   });
 
+  it('kills a worker process whose invocation overruns the function timeout, as Lambda does: no result, never run twice at once', async () => {
+    // Prepare: a CPU-bound job (nothing in its process can interrupt it) three times longer than
+    // the function timeout, and a visibility timeout of twice the function timeout.
+    const target = await backend.target({ dispatchedVisibilityTimeoutSeconds: 3, maxReceiveCount: 2 });
+    const pool = new WorkerProcesses({ target, processes: 2, logLevel: 'SILENT', waitTimeSeconds: 1, functionTimeoutMs: 1500 });
+    cleanups.push(() => pool.stop({ force: true }));
+    const timedOut: number[] = [];
+    const died: number[] = [];
+    pool.on('timedOut', ({ pid }) => timedOut.push(pid));
+    pool.on('died', ({ pid }) => died.push(pid));
+    await pool.start();
+    // Act
+    const { run } = await dispatch({ target, task: 'burn', inputs: [4500], store });
+    // Assess: killed at each delivery, then dead-lettered; it never ran long enough to send a
+    // result, so no two runs overlapped; the killed processes were replaced.
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.deadLetter.url)).visible === 1, 40_000, 250);
+    expect(await queueDepth(target.sqs, store.requireRun(run).queues.results!)).toEqual({ visible: 0, inFlight: 0 });
+    expect(timedOut).toHaveLength(2);
+    expect(died).toEqual([]);
+    await eventually(() => pool.pids.length === 2, 10_000);
+    expect(pool.pids.filter((pid) => timedOut.includes(pid))).toEqual([]);
+  });
+
   it('resumes a collector killed mid-run from the results it wrote: nothing lost, nothing doubled', async () => {
     // Prepare: slow-ish results arriving over a few seconds. A killed collector's long poll may
     // still take messages on the server: a short visibility brings them back quickly.
     const target = await backend.target({ finishedVisibilityTimeoutSeconds: 2 });
     await inProcessWorkers(target);
     const { run } = await dispatch({ target, task: 'sleep', inputs: Array(20).fill(200), store, jobsPerMessage: 1 });
-    const env = { FANOUT_HOME: home, ...queueEnv(target) };
+    const env = { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv };
     // Act: kill -9 the first collector once it has written something, then run another.
     const first = spawnCli(['collect', '--run', run, '--target', backend.endpoint, '--timeout', '30'], env);
     const closed = once(first, 'close');

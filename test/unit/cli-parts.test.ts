@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { autoJobsPerMessage } from '../../cli/master/dispatch/pack-size.js';
 import { parseEndpoint } from '../../cli/endpoint/resolve-target.js';
+import { createSqsClient } from '../../cli/endpoint/clients.js';
+import { endpointConnection, regionInUrl } from '../../cli/endpoint/connection.js';
 import { integerFlag, secondsFlag } from '../../cli/commands/validation.js';
 import { idRanges } from '../../cli/output/summary.js';
 
@@ -28,6 +30,33 @@ describe('flag validation', () => {
   it('fails if a target is neither local, aws nor a URL', () => {
     expect(() => parseEndpoint('sqs.example')).toThrow(/--target must be local, aws or an http\(s\) URL/);
     expect(parseEndpoint('http://127.0.0.1:4566/')).toBe('http://127.0.0.1:4566');
+  });
+});
+
+describe('endpoint connections', () => {
+  it('sign for the region an AWS-style URL names', async () => {
+    // Prepare
+    const sqs = createSqsClient(endpointConnection('https://sqs.eu-west-1.amazonaws.com'));
+    // Act
+    const region = await sqs.config.region();
+    sqs.destroy();
+    // Assess
+    expect(region).toBe('eu-west-1');
+    expect(regionInUrl('https://eu-central-1.queue.amazonaws.com/123/q')).toBe('eu-central-1');
+    expect(regionInUrl('https://sqs.us-gov-west-1.amazonaws.com')).toBe('us-gov-west-1');
+    expect(regionInUrl('http://127.0.0.1:4566')).toBeUndefined();
+  });
+
+  it('sign with the key they are given (the embedded server\'s), in the region given', async () => {
+    // Prepare
+    const key = { accessKeyId: 'FANOUTKEY', secretAccessKey: 'secret' };
+    const sqs = createSqsClient(endpointConnection('http://127.0.0.1:4566', { credentials: key, region: 'eu-north-1' }));
+    // Act
+    const [credentials, region] = [await sqs.config.credentials(), await sqs.config.region()];
+    sqs.destroy();
+    // Assess
+    expect(credentials).toMatchObject(key);
+    expect(region).toBe('eu-north-1');
   });
 });
 
