@@ -33,7 +33,7 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
       const runtime = await startLocalRuntime({ workers: { tasks: options.tasks, concurrency: options.workers ?? 2 } });
       return { target: runtime.target, runtime, close: () => runtime.stop() };
     }
-    const target = await resolveTarget({ target: running.endpoint });
+    const target = await resolveTarget({ target: 'local', home: options.home });
     return { target, runtime: undefined, close: async () => target.close() };
   }
   const target = await resolveTarget({ target: name, stack: options.stack, outputsFile: options.outputsFile });

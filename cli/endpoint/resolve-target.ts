@@ -8,7 +8,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { DEFAULT_STACK_NAME } from '../../functions/wire/stack-outputs.js';
 import { createSqsClient, type RequestCounter } from './clients.js';
 import { AWS, endpointConnection, type Connection } from './connection.js';
-import { readLocalState, runningLocal } from './local-state.js';
+import { localStatePath, readLocalState, runningLocal } from './local-state.js';
 import { findQueues, queueUrlsFromEnv } from './queues.js';
 import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
 import { openTarget, type Target } from './target.js';
@@ -21,6 +21,8 @@ export type ResolveTargetOptions = {
   stack?: string;
   /** A `cdk deploy --outputs-file` file to read the stack's outputs from. @default - ./cdk-outputs.json if it has the stack */
   outputsFile?: string;
+  /** The fanout home whose `fanout local` (local.json) `local` means. @default - FANOUT_HOME, else ./.fanout */
+  home?: string;
 };
 
 export function targetName(option?: string): string {
@@ -32,21 +34,21 @@ export function targetName(option?: string): string {
  * key) or a URL. A URL that is the running `fanout local`'s endpoint gets its key too (no other
  * key works there); any other URL is signed with the AWS SDK's credentials.
  */
-export async function connectionFor(name: string): Promise<Connection> {
+export async function connectionFor(name: string, home?: string): Promise<Connection> {
   if (name === 'aws') return AWS;
   if (name === 'local') {
-    const local = await readLocalState();
+    const local = await readLocalState(localStatePath(home));
     return endpointConnection(local.endpoint, { credentials: local.credentials });
   }
   const url = parseEndpoint(name);
-  const local = await runningLocal();
+  const local = await runningLocal(localStatePath(home));
   if (local && new URL(local.endpoint).origin === url) return endpointConnection(url, { credentials: local.credentials });
   return endpointConnection(url);
 }
 
 export async function resolveTarget(options: ResolveTargetOptions = {}): Promise<Target> {
   const name = targetName(options.target);
-  const connection = await connectionFor(name);
+  const connection = await connectionFor(name, options.home);
   const sqs = createSqsClient(connection, { counter: options.counter });
   try {
     let where = connection.kind === 'endpoint' ? connection.url : `AWS (${await sqs.config.region().catch(() => 'no region set')})`;

@@ -94,8 +94,8 @@ describe('the bundled Lambda worker with a tasks module (FanoutProps.tasks)', ()
       [DISPATCHED_QUEUE_URL_ENV]: target.queues.dispatched.url,
       AWS_ENDPOINT_URL_SQS: backend.endpoint,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // The embedded server's key: it refuses any other.
+      ...backend.cliEnv,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     const records = [

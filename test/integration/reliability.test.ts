@@ -275,7 +275,7 @@ describe.each(backendNames())('reliability on %s', (backendName) => {
     await deadLetter(target, 'run-d', ids(3));
     await deadLetter(target, 'run-e', ids(2));
     // Act
-    const { code, stdout } = await runCli(['redrive', '--all', '--json', '--target', backend.endpoint], { FANOUT_HOME: home, ...queueEnv(target) });
+    const { code, stdout } = await runCli(['redrive', '--all', '--json', '--target', backend.endpoint], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv });
     // Assess
     expect(JSON.parse(stdout)).toEqual({ event: 'redriven', run: null, messages: 5, jobs: 5, failed: 0, remaining: 0, passes: 2 });
     expect(code).toBe(0);

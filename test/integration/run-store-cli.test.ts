@@ -32,7 +32,7 @@ describe.each(backendNames())('the run store through the CLI on %s', (backendNam
   async function home(target: Target) {
     const dir = await scratchDir('store-cli-');
     const store = RunStore.open({ path: join(dir, 'fanout.db') });
-    const env = { FANOUT_HOME: dir, FANOUT_TARGET: backend.endpoint, ...queueEnv(target) };
+    const env = { FANOUT_HOME: dir, FANOUT_TARGET: backend.endpoint, ...queueEnv(target), ...backend.cliEnv };
     return { dir, store, env };
   }
 

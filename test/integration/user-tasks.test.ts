@@ -103,7 +103,7 @@ describe('fanout dispatch and fanout work with your tasks', () => {
     // Prepare
     const target = await backend.target();
     // Act
-    const { code, stderr } = await runCli(['dispatch', '--target', backend.endpoint, '--task', 'word-count', '--count', '3'], { ...env(), ...queueEnv(target) }, project);
+    const { code, stderr } = await runCli(['dispatch', '--target', backend.endpoint, '--task', 'word-count', '--count', '3'], { ...env(), ...queueEnv(target), ...backend.cliEnv }, project);
     // Assess
     expect(code).toBe(EXIT.usage);
     expect(stderr).toBe("fanout: input 0: the input does not match task word-count's schema: Invalid input: expected object, received number\n");
@@ -116,7 +116,7 @@ describe('fanout dispatch and fanout work with your tasks', () => {
   ])('runs your tasks %s', async (_, processes) => {
     // Prepare
     const target = await backend.target();
-    const work = spawnCli(['work', '--target', backend.endpoint, '--tasks', tasksModule, '--processes', processes, '--wait-time', '1'], { ...env(), ...queueEnv(target) });
+    const work = spawnCli(['work', '--target', backend.endpoint, '--tasks', tasksModule, '--processes', processes, '--wait-time', '1'], { ...env(), ...queueEnv(target), ...backend.cliEnv });
     let stderr = '';
     work.stderr!.on('data', (d: Buffer) => (stderr += d));
     const { store } = await openTestStore('user-work-');
