@@ -80,8 +80,12 @@ export type DispatchWithKillsReport = {
   killedAt: number[];
   /** Every life's exit, in order. */
   exits: Exit[];
-  /** The last life's exit (it was not killed) and its stderr. */
-  final: Exit;
+  /**
+   * The last life's exit (it was not killed) and its stderr; undefined when no life was needed
+   * after the last kill, because the killed one had sent every job and recorded the run as
+   * dispatched before it died.
+   */
+  final: Exit | undefined;
   finalStderr: string;
 };
 
@@ -102,11 +106,17 @@ export async function dispatchWithKills(options: DispatchWithKillsOptions): Prom
   };
   const exits: Exit[] = [];
   const killedAt: number[] = [];
+  const dispatchedInFull = () => {
+    const state = run === undefined ? undefined : store.getRun(run)?.state;
+    return state === 'dispatched' || state === 'complete';
+  };
   let confirmed = 0;
   let atStartup = 0;
   let point = 0;
   for (;;) {
     if (options.signal?.aborted) throw new Error('the scenario stopped');
+    // A killed life may have sent everything and recorded it: there is nothing left to resume (nor to kill).
+    if (dispatchedInFull()) return { run, requested: options.points.length, confirmed, atStartup, killedAt, exits, final: undefined, finalStderr: '' };
     // Until the run exists, every life is a fresh dispatch (a kill before createRun leaves nothing to resume).
     const life = new CliProcess(findRun() === undefined ? ['dispatch', ...options.args, '--json'] : ['dispatch', '--resume', run!, ...options.resumeArgs, '--json'], options.env);
     const next = options.points[point];
