@@ -26,6 +26,19 @@ export function storePath(home = fanoutHome()): string {
   return join(home, 'fanout.db');
 }
 
+/**
+ * A lone surrogate cannot be stored in SQLite TEXT (UTF-8): it would come back as U+FFFD. An
+ * error's name and message are stored, and compared, as they come back, so that a repeat of the
+ * same failure counts as a duplicate, not a conflict. (Outputs are stored as JSON text, whose
+ * escapes keep every string exactly.)
+ */
+function storable(result: Result): Result {
+  if (result.ok) return result;
+  const { name, message } = result.error;
+  const wellFormed = (text: string) => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return { ...result, error: { name: wellFormed(name), message: wellFormed(message) } };
+}
+
 export class RunStore {
   readonly path: string;
   readonly #db: DatabaseSync;
@@ -189,7 +202,8 @@ export class RunStore {
       );
       for (const message of messages) {
         const { worker, attempt, cold } = message.origin;
-        for (const result of message.results) {
+        for (const raw of message.results) {
+          const result = storable(raw);
           const output = result.ok ? JSON.stringify(result.output) : null;
           const { changes } = insert.run(
             id,

@@ -56,6 +56,20 @@ describe('RunStore', () => {
     expect(store.conflicts('r-1')).toHaveLength(1);
   });
 
+  it('counts a repeated failure whose message holds lone surrogates as a duplicate, not a conflict', async () => {
+    // Prepare: SQLite TEXT is UTF-8, where a lone surrogate can only come back as U+FFFD.
+    const store = await freshStore();
+    newRun(store);
+    const failure: Result = { id: 0, ok: false, error: { name: 'Error', message: '\ud800 lone \udfff' }, started: 1, ms: 1 };
+    store.recordBatch('r-1', [message(failure)]);
+    // Act
+    const again = store.recordBatch('r-1', [message(failure)]);
+    // Assess
+    expect(again).toMatchObject({ duplicates: [0], conflicts: [] });
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 1, duplicates: 1, conflicts: 0 });
+    expect([...store.results('r-1')]).toMatchObject([{ id: 0, ok: false, error: { name: 'Error', message: '\ufffd lone \ufffd' } }]);
+  });
+
   it('keeps malformed messages whole in quarantine', async () => {
     const store = await freshStore();
     newRun(store);
