@@ -51,6 +51,8 @@ export type FaultEvidence = {
     resultLines: readonly string[];
     /** Bodies of the fuzz run's quarantined messages. */
     quarantined: readonly string[];
+    /** Conflicts the store holds for the fuzz run (its tasks are deterministic: a conflict is a repeat misjudged). */
+    conflicts: number;
   };
   /** `faults-case` attribute of every DLQ message that has one (repeats kept). */
   deadLetteredCases: readonly number[];

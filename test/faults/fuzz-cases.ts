@@ -286,7 +286,7 @@ export const GENERATORS: FuzzGenerator[] = [
         ['sleep', null],
         ['burn', -5],
         ['burn', 'x'],
-        ['burn', 61_000],
+        ['burn', 900_001],
       ]);
       const id = ctx.nextId();
       return { category: 'valid/wrong-input', body: JSON.stringify(envelope({ run: ctx.run, task, reply: ctx.reply(ctx.run) }, [{ id, input }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'TypeError' };
@@ -296,9 +296,12 @@ export const GENERATORS: FuzzGenerator[] = [
     category: 'valid/throwing',
     weight: 6,
     make: (ctx) => {
-      const message = ctx.rng.chance(0.2) ? '\ud800 lone surrogate \udfff' : garbage(ctx.rng, ctx.rng.int(0, 80));
+      const lone = ctx.rng.chance(0.2);
+      const message = lone ? '\ud800 lone surrogate \udfff' : garbage(ctx.rng, ctx.rng.int(0, 80));
       const id = ctx.nextId();
-      return { category: 'valid/throwing', body: JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: message };
+      // The run store keeps error texts as SQLite gives them back: a lone surrogate as U+FFFD.
+      const errorMessage = lone ? '\ufffd lone surrogate \ufffd' : message;
+      return { category: 'valid/throwing', body: JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage };
     },
   },
   {

@@ -66,6 +66,7 @@ function judgeForged(where: string, forged: ReadonlyArray<{ job: number; outcome
 
 export function judgeConflicts(evidence: FaultEvidence): ClassVerdict {
   const main = judgeForged('main run', evidence.main.forged, evidence.main.conflicts);
+  if (evidence.fuzz.conflicts > 0) main.problems.push(`fuzz run: ${evidence.fuzz.conflicts} conflict(s), though nothing was forged there and its tasks are deterministic`);
   if (evidence.main.forged.length === 0) main.problems.push('no result was forged on the main run');
   const side = evidence.sideConflicts;
   if (!side) return main;

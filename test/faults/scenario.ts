@@ -465,7 +465,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     const finalRecord = store.requireRun(run);
     const evidence: FaultEvidence = {
       main: { run, inputs, resultLines: lines(run), quarantined: quarantinedBodies(run), garbage, forged, conflicts: store.conflicts(run), state: finalRecord.state },
-      fuzz: { corpus, sent: fuzzSent, resultLines: lines(corpus.run), quarantined: quarantinedBodies(corpus.run) },
+      fuzz: { corpus, sent: fuzzSent, resultLines: lines(corpus.run), quarantined: quarantinedBodies(corpus.run), conflicts: store.getRun(corpus.run)?.counts.conflicts ?? 0 },
       deadLetteredCases,
       deadLetteredOther: deadLetters.length - deadLetteredCases.length,
       leftoverResults,
