@@ -48,9 +48,13 @@ export class CliProcess {
 
 export type DispatchKillPoint = { jobs: number; delayMs: number };
 
-/** `count` kill points, in order, over jobs [0, jobs × maxFraction]: some at 0 (start-up). */
+/**
+ * `count` kill points, in order, over jobs [0, jobs × maxFraction]. The first is at 0 (the run
+ * recorded, nothing sent yet) one time in three; a point the previous life passed kills the next
+ * life during its start-up.
+ */
 export function dispatchKillPoints(rng: Rng, count: number, jobs: number, maxFraction = 0.95): DispatchKillPoint[] {
-  return Array.from({ length: count }, () => ({ jobs: rng.chance(0.15) ? 0 : Math.floor(rng.next() * jobs * maxFraction), delayMs: rng.int(0, 40) })).sort((a, b) => a.jobs - b.jobs);
+  return Array.from({ length: count }, (_, i) => ({ jobs: i === 0 && rng.chance(1 / 3) ? 0 : Math.floor(rng.next() * jobs * maxFraction), delayMs: rng.int(0, 40) })).sort((a, b) => a.jobs - b.jobs);
 }
 
 export type DispatchWithKillsOptions = {
