@@ -23,8 +23,10 @@
  *   garbage body the suite sent straight to the main run's result queue (each of those must be
  *   there), or a result message holding only out-of-range ids of dropped cases.
  * - fuzz_crashes: worker processes that died without being killed by the suite, `error` events
- *   of the worker pool (a poller's receive/delete/handler error, forwarded by the child), and
- *   unhandled rejections in the suite's own process. Injected send failures cause none of these
+ *   of the worker pool (a poller's receive/delete/handler error, forwarded by the child) except a
+ *   lost lease (ReceiptHandleIsInvalid: a heartbeat or delete after the visibility timeout ran
+ *   out on a busy machine; counted in the details as leasesLost), and unhandled rejections in the
+ *   suite's own process. Injected send failures cause none of these
  *   (the handler turns them into batch item failures), so any is a crash.
  * - injected send failures: at least one, and every main-run job they touched has exactly one
  *   result (every fuzz-run job they touched, at least one).
