@@ -23,8 +23,11 @@
  *   {"jobs","results","lost","duplicated","failed_reported","dead_lettered","fuzzed","fuzz_crashes","worker_kills","collector_restarts",
  *    "quarantined","concurrent_collectors","dispatch_kills","storage_full","conflicts_reported"}
  * With --json, stdout holds only JSON lines (`{"event":"seed"}`, `{"event":"accounting"}`, then the summary).
- * Exit status 0 only if lost = duplicated = fuzz_crashes = 0 and every injected failure is
- * accounted for; 1 otherwise (the problems are listed on stderr); 2 for bad flags.
+ * Exit status 0 only if lost = duplicated = fuzz_crashes = 0, every injected failure is accounted
+ * for, every dispatch kill was resumed to the end, no collector of the run exited 3, the full store
+ * held (exit 4, nothing stored, nothing deleted, then a clean collect) and every forged result was
+ * reported as a conflict; 1 otherwise (the problems are listed on stderr); 2 for bad flags.
+ * docs/faults.md has the whole table.
  * Replay a run with the seed it printed: `npm run faults -- --seed N` (the plan is replayed;
  * the timing of kills and faults relative to the work cannot be).
  */
