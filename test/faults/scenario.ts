@@ -392,13 +392,17 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
     const fuzzSent = await fuzzing;
     say(`sent ${fuzzSent} fuzz messages`);
 
-    // Collectors still waiting when no work is left anywhere wait for lost jobs: interrupt them (as
-    // Ctrl-C would: each writes its summary and exits 3), so a failing run ends now, not at the timeout.
+    // Collectors still waiting when no work is left anywhere (no job message, no result waiting for
+    // them) wait for lost jobs: interrupt them (as Ctrl-C would: each writes its summary and exits
+    // 3), so a failing run ends now, not at the timeout. Results still on the run's queue mean slow
+    // collectors (a busy machine), not a stall.
     const stallMs = (o.finishedVisibilityTimeoutSeconds + 10) * 1000;
+    const workLeft = async () =>
+      (await depth(target.sqs, target.queues.dispatched.url)) + (await depth(target.sqs, resultsQueue).catch((error: unknown) => (isMissingQueue(error) ? 0 : 1)));
     void (async () => {
       for (let seen = -1, since = Date.now(); !mainDone && !stop.signal.aborted; await delay(500)) {
         if (readProgress() !== seen) [seen, since] = [progress, Date.now()];
-        else if (Date.now() - since > stallMs && (await depth(target.sqs, target.queues.dispatched.url)) === 0) {
+        else if (Date.now() - since > stallMs && (await workLeft()) === 0) {
           say(`main collectors stalled at ${progress}/${o.jobs} results with no work left: interrupting them`);
           for (const c of [life, ...others]) if (c.running) c.child.kill('SIGINT');
           return;
