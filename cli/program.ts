@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .addOption(inputsOption())
     .addOption(packOption())
     .addOption(new Option('--resume <run>', 'send what an interrupted dispatch of this run did not').conflicts(['count']))
+    .addOption(new Option('--run <id>', 'the new run\'s id: 1-64 letters, digits, "-" or "_" (default: a new r-… id)'))
     .addOption(new Option('--max-cost <usd>', 'refuse the run if its estimate on Lambda is above this (runs a sample of 5 jobs here first)').argParser(numberFlag('--max-cost', 'US dollars', 0, 1_000_000)))
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/dispatch-command.js')).dispatchCommand(flags)));

@@ -1,25 +1,33 @@
 /**
  * `npm run faults`: the fault-injection suite against the embedded SQS server.
  *
- *   tsx scripts/faults.ts [--seed N] [--jobs 10000] [--fuzz 1000] [--kills 5] [--restarts 2] [--pack 2] [--json]
+ *   tsx scripts/faults.ts [--seed N] [--jobs 10000] [--fuzz 1000] [--kills 5] [--restarts 2] [--pack 2]
+ *                         [--collectors 3] [--dispatch-kills 3] [--json]
  *
  * One fan-out of `--jobs` jobs (task `fail`: ~10% planned to throw) under every fault at once:
- * transient SendMessageBatch failures injected by an SDK middleware in the worker processes,
- * `kill -9` of worker processes (respawned by the pool), re-sent job messages and re-sent result
- * messages (forced duplicates), the collector (the real CLI, in a child process) killed with
- * `kill -9` and restarted, and `--fuzz` malformed or hostile bodies sent straight to the
- * dispatched queue. See test/faults/scenario.ts for the steps and test/faults/accounting.ts for
- * the exact accounting.
+ * the real `fanout dispatch` (a child process) killed with SIGKILL at seeded points and resumed
+ * with `--resume` each time, transient SendMessageBatch failures injected by an SDK middleware in
+ * the worker processes, `kill -9` of worker processes (respawned by the pool), re-sent job
+ * messages and re-sent result messages (forced duplicates), `--collectors` collectors of the run
+ * at once (the real CLI, each a child process), the first killed with `kill -9` and restarted,
+ * garbage and forged results on the run's own result queue, and `--fuzz` malformed or hostile
+ * bodies sent straight to the dispatched queue. Then two side runs: a collector over a full run
+ * store, and conflicts on a quiet run. See test/faults/scenario.ts for the steps and
+ * test/faults/accounting.ts for the exact accounting.
  *
  * TEST queue settings, not the deployed ones: dispatched visibility timeout 2 s (deployed 360 s),
  * finished visibility timeout 3 s (30 s), maxReceiveCount 4 (5), so that redeliveries and
  * dead-lettering happen within the run.
  *
  * Output: progress on stderr; on stdout the seed first and, as the LAST line, one JSON object:
- *   {"jobs","results","lost","duplicated","failed_reported","dead_lettered","fuzzed","fuzz_crashes","worker_kills","collector_restarts"}
+ *   {"jobs","results","lost","duplicated","failed_reported","dead_lettered","fuzzed","fuzz_crashes","worker_kills","collector_restarts",
+ *    "quarantined","concurrent_collectors","dispatch_kills","storage_full","conflicts_reported"}
  * With --json, stdout holds only JSON lines (`{"event":"seed"}`, `{"event":"accounting"}`, then the summary).
- * Exit status 0 only if lost = duplicated = fuzz_crashes = 0 and every injected failure is
- * accounted for; 1 otherwise (the problems are listed on stderr); 2 for bad flags.
+ * Exit status 0 only if lost = duplicated = fuzz_crashes = 0, every injected failure is accounted
+ * for, every dispatch kill was resumed to the end, no collector of the run exited 3, the full store
+ * held (exit 4, nothing stored, nothing deleted, then a clean collect) and every forged result was
+ * reported as a conflict; 1 otherwise (the problems are listed on stderr); 2 for bad flags.
+ * docs/faults.md has the whole table.
  * Replay a run with the seed it printed: `npm run faults -- --seed N` (the plan is replayed;
  * the timing of kills and faults relative to the work cannot be).
  */
@@ -27,7 +35,7 @@ import { parseArgs } from 'node:util';
 import { runFaultScenario } from '../test/faults/scenario.js';
 import { parseSeed, randomSeed } from '../test/faults/rng.js';
 
-const USAGE = 'usage: tsx scripts/faults.ts [--seed N] [--jobs N] [--fuzz N] [--kills N] [--restarts N] [--pack N] [--json]';
+const USAGE = 'usage: tsx scripts/faults.ts [--seed N] [--jobs N] [--fuzz N] [--kills N] [--restarts N] [--pack N] [--collectors N] [--dispatch-kills N] [--json]';
 
 function count(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
@@ -48,6 +56,8 @@ async function main(): Promise<number> {
         kills: { type: 'string' },
         restarts: { type: 'string' },
         pack: { type: 'string' },
+        collectors: { type: 'string' },
+        'dispatch-kills': { type: 'string' },
         json: { type: 'boolean' },
       },
       strict: true,
@@ -59,6 +69,8 @@ async function main(): Promise<number> {
       kills: count('kills', flags.kills, 5),
       collectorRestarts: count('restarts', flags.restarts, 2),
       jobsPerMessage: count('pack', flags.pack, 2, 1),
+      collectors: count('collectors', flags.collectors, 3, 1),
+      dispatchKills: count('dispatch-kills', flags['dispatch-kills'], 3),
     };
   } catch (error) {
     process.stderr.write(`faults: ${(error as Error).message}\n${USAGE}\n`);
@@ -89,6 +101,7 @@ async function main(): Promise<number> {
     duplicates: result.evidence.duplicates,
     workerKills: result.evidence.workerKills,
     collector: result.evidence.collector,
+    dispatch: { ...result.evidence.dispatch, finalStderr: result.evidence.dispatch.finalStderr.slice(-500) },
     crashes: result.evidence.crashes,
     details,
     problems: verdict.problems,

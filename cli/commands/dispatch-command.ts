@@ -12,10 +12,11 @@ import { runTargetOptions, type TargetFlags } from './target-flags.js';
 import type { LoadedTasks } from '../config/load-tasks.js';
 import { loadTasks, pickTask, type TasksFlags } from './tasks-option.js';
 
-export type DispatchFlags = InputsFlags & TargetFlags & TasksFlags & CostFlags & { task?: string; pack?: number; json?: boolean; resume?: string; maxCost?: number };
+export type DispatchFlags = InputsFlags & TargetFlags & TasksFlags & CostFlags & { task?: string; pack?: number; json?: boolean; resume?: string; run?: string; maxCost?: number };
 
 /** `RUN=$(fanout dispatch)` works: the run id is all that goes to stdout; the rest goes to stderr. */
 export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
+  if (flags.resume !== undefined && flags.run !== undefined) throw new UsageError('--resume names the run already: drop --run');
   if (flags.resume !== undefined && (flags.count !== undefined || flags.pack !== undefined)) {
     throw new UsageError('--resume continues a run as it was dispatched: drop --count and --pack (give --inputs only for a run read from stdin)');
   }
@@ -46,6 +47,7 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
         tasks: tasks.registry,
         inputs: resumed && flags.inputs === undefined ? undefined : inputsSource(flags),
         resume: flags.resume,
+        run: flags.run,
         jobsPerMessage: flags.pack,
         events,
         signal: interrupt.signal,

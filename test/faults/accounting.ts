@@ -1,13 +1,14 @@
 /**
  * The fault suite's verdict, as a pure function of what a run left behind (`FaultEvidence`):
- * the results files, the dead-letter queue, the messages left on the finished queue, the
- * injection log, and the kills. Kept apart from the runner so a test can doctor the evidence
- * (remove a result line) and watch the verdict fail.
+ * the run store (results, quarantine, conflicts), the dead-letter queue, the messages left on
+ * the result queues, the injection logs, the kills and every process's exit. Kept apart from the
+ * runner so a test can doctor the evidence (remove a result) and watch the verdict fail.
  *
  * The accounting, exactly:
- * - lost: main-run job ids 0 … jobs-1 with no line in the main results file.
- * - duplicated: job ids with more than one line in it.
- * - results: lines in it (must equal jobs: no extra, no out-of-range, no unreadable line).
+ * - lost: main-run job ids 0 … jobs-1 with no result in the run store (`store.results(run)`).
+ * - duplicated: job ids with more than one result there.
+ * - results: results there (must equal jobs: no extra, no out-of-range, no unreadable one), and
+ *   the run's state must be `complete`.
  * - wrong: first results that do not match their input (a string input must fail with that
  *   message; `{ fail: false, value }` must succeed with `value`).
  * - failed_reported: error results in it; must equal the jobs planned to throw.
@@ -15,12 +16,17 @@
  *   dead-letter → found in the DLQ by its `faults-case` attribute (dead_lettered counts these
  *   and must equal the malformed cases sent); error-result → exactly one error result per job id
  *   in the fuzz run's results file, with the expected error name (and message, when known);
- *   dropped → its run's collector warned that the id is out of range (the fuzz run's collector
- *   in-process, the main run's through its --json `warning` lines), or the result is still on
- *   the finished queue (that collector had already finished).
+ *   dropped → its result message is in its run's quarantine (the collector refused the
+ *   out-of-range id), or the worker's send was refused because that run's queue was already
+ *   deleted (complete; logged by the send middleware), or it is still on a result queue.
+ * - quarantined: quarantined messages of the main and fuzz runs. Each must be explained: a
+ *   garbage body the suite sent straight to the main run's result queue (each of those must be
+ *   there), or a result message holding only out-of-range ids of dropped cases.
  * - fuzz_crashes: worker processes that died without being killed by the suite, `error` events
- *   of the worker pool (a poller's receive/delete/handler error, forwarded by the child), and
- *   unhandled rejections in the suite's own process. Injected send failures cause none of these
+ *   of the worker pool (a poller's receive/delete/handler error, forwarded by the child) except a
+ *   lost lease (ReceiptHandleIsInvalid: a heartbeat or delete after the visibility timeout ran
+ *   out on a busy machine; counted in the details as leasesLost), and unhandled rejections in the
+ *   suite's own process. Injected send failures cause none of these
  *   (the handler turns them into batch item failures), so any is a crash.
  * - injected send failures: at least one, and every main-run job they touched has exactly one
  *   result (every fuzz-run job they touched, at least one).
@@ -31,58 +37,23 @@
  *   are covered by lost/duplicated).
  * - nothing else in the DLQ (a real job message there is one the pipeline gave up on) and
  *   nothing left on the dispatched queue.
+ * - concurrent_collectors: the most main-run collector processes seen running at once; must
+ *   reach the number started together. Every collector life the suite did not kill must exit 0
+ *   or 1 (complete): an exit 3 is a collector that waited for results another one took.
+ * - dispatch_kills: `fanout dispatch` lives confirmed killed by SIGKILL (each then resumed with
+ *   `--resume`); must equal the kills asked for; the last life must exit 0 with every job sent.
+ * - storage_full: 1 if the capped collector exited 4 with one stderr line naming the cause and
+ *   the database, stored nothing, its messages came back, and the uncapped one then completed
+ *   the run with exit 0 (side-runs.ts); any of these failing is a problem.
+ * - conflicts_reported: forged results (main run and side run) reported as conflicts. Every
+ *   forged job must have a conflict carrying the forged outcome, no other job may have one, the
+ *   stored results stay the first (checked by `wrong`), and the side run's collect exits 1.
  */
 import type { Json } from '../../functions/wire/contract.js';
-import type { FuzzCorpus } from './fuzz-corpus.js';
-import type { SendFaultRecord } from './send-faults.js';
+import type { FaultEvidence, FaultSummary } from './evidence.js';
+import { judgeCollectors, judgeConflicts, judgeDispatch, judgeQuarantine, judgeStorageFull, resultIdsIn } from './judge-classes.js';
 
-/** The summary object the suite prints as its last line. */
-export type FaultSummary = {
-  jobs: number;
-  results: number;
-  lost: number;
-  duplicated: number;
-  failed_reported: number;
-  dead_lettered: number;
-  fuzzed: number;
-  fuzz_crashes: number;
-  worker_kills: number;
-  collector_restarts: number;
-};
-
-export type FaultEvidence = {
-  main: {
-    run: string;
-    /** Job i's input: a string (must throw that message) or `{ fail: false, value }`. */
-    inputs: readonly Json[];
-    /** The main results file, line by line. */
-    resultLines: readonly string[];
-    /** Out-of-range job ids the main collector warned about. */
-    warnedOutOfRange: readonly number[];
-  };
-  fuzz: {
-    corpus: FuzzCorpus;
-    /** Cases actually sent (a send the server refused is a suite failure, listed here as not sent). */
-    sent: number;
-    resultLines: readonly string[];
-    /** Out-of-range job ids the fuzz run's collector warned about. */
-    warnedOutOfRange: readonly number[];
-  };
-  /** `faults-case` attribute of every DLQ message that has one (repeats kept). */
-  deadLetteredCases: readonly number[];
-  /** DLQ messages without a `faults-case` attribute: real jobs dead-lettered. */
-  deadLetteredOther: number;
-  /** Results still on the finished queue at the end, as [run, id]. */
-  leftoverResults: ReadonlyArray<readonly [string, number]>;
-  /** Messages still on the dispatched queue at the end. */
-  leftoverJobMessages: number;
-  sendFaults: { records: readonly SendFaultRecord[]; torn: number };
-  duplicates: { jobMessagesResent: number; jobsResent: number; resultMessagesResent: number; resultsResent: number };
-  workerKills: { requested: number; confirmed: number; midRun: number };
-  collector: { requestedRestarts: number; restarts: number; finalExitCode: number | null; finalSignal: string | null; crashes: readonly string[] };
-  /** Worker crashes, pool errors and unhandled rejections, one line each. */
-  crashes: readonly string[];
-};
+export type { Exit, FaultEvidence, FaultSummary } from './evidence.js';
 
 export type MainTally = {
   results: number;
@@ -172,10 +143,8 @@ export function tallyFuzz(evidence: FaultEvidence): FuzzTally {
   }
   const deadLetters = new Map<number, number>();
   for (const index of evidence.deadLetteredCases) deadLetters.set(index, (deadLetters.get(index) ?? 0) + 1);
-  const warned = new Map<string, Set<number>>([
-    [corpus.run, new Set(evidence.fuzz.warnedOutOfRange)],
-    [evidence.main.run, new Set(evidence.main.warnedOutOfRange)],
-  ]);
+  const quarantined = new Set([...evidence.main.quarantined, ...evidence.fuzz.quarantined].flatMap((body) => resultIdsIn(body).map(([run, id]) => `${run}/${id}`)));
+  const gone = new Set(evidence.queueGone.map(([run, id]) => `${run}/${id}`));
   const leftover = new Set(evidence.leftoverResults.map(([run, id]) => `${run}/${id}`));
 
   const tally: FuzzTally = { sent: evidence.fuzz.sent, malformed: 0, deadLettered: 0, errorResultCases: 0, errorResultsOk: 0, droppedCases: 0, droppedAccounted: 0, unaccounted: [] };
@@ -205,9 +174,9 @@ export function tallyFuzz(evidence: FaultEvidence): FuzzTally {
     } else {
       tally.droppedCases++;
       const run = fuzzCase.run ?? corpus.run;
-      const accounted = fuzzCase.ids.every((id) => warned.get(run)?.has(id) || leftover.has(`${run}/${id}`));
+      const accounted = fuzzCase.ids.every((id) => quarantined.has(`${run}/${id}`) || gone.has(`${run}/${id}`) || leftover.has(`${run}/${id}`));
       if (accounted) tally.droppedAccounted++;
-      else miss('out-of-range result neither dropped with a warning nor left on the finished queue');
+      else miss('out-of-range result neither quarantined, nor refused by its deleted run queue, nor left on a result queue');
     }
   }
   if (tally.sent !== corpus.cases.length) tally.unaccounted.push({ index: -1, category: '(send)', expect: 'sent', why: `${corpus.cases.length - tally.sent} case(s) not accepted by the server` });
@@ -235,8 +204,8 @@ export function judge(evidence: FaultEvidence): FaultVerdict {
   const ids = (list: readonly number[]) => `${list.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}`;
 
   if (main.lost.length > 0) problems.push(`${main.lost.length} job(s) lost (no result): ${ids(main.lost)}`);
-  if (main.duplicated.length > 0) problems.push(`${main.duplicated.length} job(s) duplicated in the results file: ${ids(main.duplicated)}`);
-  if (main.outside > 0 || main.unreadable > 0) problems.push(`results file has ${main.outside} out-of-range and ${main.unreadable} unreadable line(s)`);
+  if (main.duplicated.length > 0) problems.push(`${main.duplicated.length} job(s) duplicated in the run store: ${ids(main.duplicated)}`);
+  if (main.outside > 0 || main.unreadable > 0) problems.push(`the run store has ${main.outside} out-of-range and ${main.unreadable} unreadable result(s)`);
   if (main.wrong.length > 0) problems.push(`${main.wrong.length} result(s) do not match their input: ${ids(main.wrong)}`);
   if (main.failedReported !== main.expectedFailures) problems.push(`failed_reported ${main.failedReported} ≠ ${main.expectedFailures} jobs planned to throw`);
 
@@ -274,6 +243,9 @@ export function judge(evidence: FaultEvidence): FaultVerdict {
   if (duplicates.jobMessagesResent === 0) problems.push('no job message was re-sent (forced duplicate deliveries)');
   if (collector.requestedRestarts > 0 && duplicates.resultMessagesResent === 0) problems.push('no result message was re-sent (forced duplicate results)');
 
+  const classes = { quarantine: judgeQuarantine(evidence), conflicts: judgeConflicts(evidence), collectors: judgeCollectors(evidence), dispatch: judgeDispatch(evidence), storageFull: judgeStorageFull(evidence) };
+  for (const verdict of Object.values(classes)) problems.push(...verdict.problems);
+
   const summary: FaultSummary = {
     jobs: evidence.main.inputs.length,
     results: main.results,
@@ -285,6 +257,11 @@ export function judge(evidence: FaultEvidence): FaultVerdict {
     fuzz_crashes: evidence.crashes.length,
     worker_kills: workerKills.confirmed,
     collector_restarts: collector.restarts,
+    quarantined: classes.quarantine.value,
+    concurrent_collectors: classes.collectors.value,
+    dispatch_kills: classes.dispatch.value,
+    storage_full: classes.storageFull.value,
+    conflicts_reported: classes.conflicts.value,
   };
   const { counts: _counts, ...mainOut } = main;
   return {

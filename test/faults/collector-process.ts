@@ -1,9 +1,9 @@
 /**
  * The collector as users run it, in a child process the suite can `kill -9`:
  * `node --import tsx cli/bin.ts collect --run ID --target URL --json --timeout S`, with
- * FANOUT_HOME pointing at the run's manifest and results file. Its JSON lines are read as
- * they come: `result` lines are the progress, `warning` lines carry out-of-range drops, the
- * `summary` line ends a life that was not killed.
+ * FANOUT_HOME pointing at the run store. Its JSON lines are read as they come: `result` lines
+ * (the results stored before it started, then those it stores), `malformed` lines (messages it
+ * quarantined), the `summary` line that ends a life that was not killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,22 +15,21 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export type CollectorProcessOptions = {
   run: string;
   endpoint: string;
+  /** FANOUT_HOME: where the run store is. */
   home: string;
   timeoutSeconds: number;
   /** The child's environment (FANOUT_HOME and FANOUT_TARGET are set on top). */
   env: NodeJS.ProcessEnv;
-  /** Called for each result the child reports written. */
-  onResult?: () => void;
 };
 
 export type CollectorExit = { code: number | null; signal: NodeJS.Signals | null };
 
 export class CollectorProcess {
   readonly child: ChildProcess;
-  /** Results this life reported written. */
+  /** `result` lines this life printed (earlier lives' stored results included). */
   results = 0;
-  /** Job ids it warned are outside the run. */
-  readonly outOfRange: number[] = [];
+  /** `malformed` lines: messages this life quarantined. */
+  malformed = 0;
   readonly warnings: string[] = [];
   summary: Record<string, unknown> | undefined;
   /** The last few KB of its stderr, for a report. */
@@ -45,7 +44,7 @@ export class CollectorProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-    createInterface({ input: this.child.stdout! }).on('line', (line) => this.#onLine(line, options.onResult));
+    createInterface({ input: this.child.stdout! }).on('line', (line) => this.#onLine(line));
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4096);
     });
@@ -61,28 +60,16 @@ export class CollectorProcess {
     return this.exited;
   }
 
-  #onLine(line: string, onResult: (() => void) | undefined): void {
+  #onLine(line: string): void {
     let event: { event?: string; message?: string } & Record<string, unknown>;
     try {
       event = JSON.parse(line) as typeof event;
     } catch {
       return;
     }
-    if (event.event === 'result') {
-      this.results++;
-      onResult?.();
-    } else if (event.event === 'warning') {
-      this.warnings.push(String(event.message));
-      const id = outOfRangeIdOf(String(event.message));
-      if (id !== undefined) this.outOfRange.push(id);
-    } else if (event.event === 'summary') {
-      this.summary = event;
-    }
+    if (event.event === 'result') this.results++;
+    else if (event.event === 'malformed') this.malformed++;
+    else if (event.event === 'warning') this.warnings.push(String(event.message));
+    else if (event.event === 'summary') this.summary = event;
   }
-}
-
-/** The job id a collector's warning says was dropped as outside its run (collect.ts words it so). */
-export function outOfRangeIdOf(warning: string): number | undefined {
-  const outside = /result for job (\d+), outside run/.exec(warning);
-  return outside ? Number(outside[1]) : undefined;
 }

@@ -3,7 +3,11 @@
  * pipeline owes it (see fuzz-corpus.ts). Bodies that must keep an exact spelling (`__proto__`
  * keys, numbers like 1e300, escapes) are written as text, since JSON.stringify would normalise them.
  */
-import { CONTRACT_VERSION } from '../../functions/wire/contract.js';
+import { CONTRACT_VERSION, CONTRACT_VERSIONS } from '../../functions/wire/contract.js';
+import { ERROR_LIMITS } from '../../functions/wire/errors.js';
+
+/** A version no fanout reads (the contract reads every one in CONTRACT_VERSIONS). */
+const UNKNOWN_VERSION = Math.max(...CONTRACT_VERSIONS) + 1;
 import type { Rng } from './rng.js';
 
 /** Out-of-range ids start here: far above any fuzz run's size. */
@@ -18,6 +22,8 @@ export type FuzzContext = {
   nextId(): number;
   /** A fresh out-of-range id. */
   outOfRangeId(): number;
+  /** The `reply` a contract-valid body of `run` names (that run's own result queue), if any. */
+  reply(run: string): string | undefined;
 };
 
 export const FUZZ_OUTCOMES = ['dead-letter', 'error-result', 'dropped'] as const;
@@ -176,7 +182,7 @@ export const GENERATORS: FuzzGenerator[] = [
     weight: 6,
     make: (ctx) => {
       const run = ctx.rng.pick([ctx.run, ctx.otherRun]);
-      const v = ctx.rng.pick([0, 2, 3, -1, 1.5, 99, 2 ** 31, Number.MAX_SAFE_INTEGER]);
+      const v = ctx.rng.pick([0, UNKNOWN_VERSION, UNKNOWN_VERSION + 1, -1, 1.5, 99, 2 ** 31, Number.MAX_SAFE_INTEGER]);
       return malformed('unknown-version', JSON.stringify(envelope({ run, v, task: 'fail' }, [{ id: ctx.outOfRangeId(), input: `version ${v}` }])), run);
     },
   },
@@ -198,7 +204,8 @@ export const GENERATORS: FuzzGenerator[] = [
         `${inner.slice(0, -1).replace('"jobs":[', '"jobs":{"__proto__":[')}}}`,
         `{"extra":1,${inner.slice(1)}`,
         inner.replace('"input":1', '"input":1,"extra":true'),
-        `{"v":1,"v":2,${inner.slice(1).replace('"v":1,', '')}`,
+        // A repeated key: JSON.parse keeps the last, a version no fanout reads.
+        `{"v":${CONTRACT_VERSION},"v":${UNKNOWN_VERSION},${inner.slice(1).replace(`"v":${CONTRACT_VERSION},`, '')}`,
       ]);
       return malformed('proto-key', body);
     },
@@ -248,7 +255,7 @@ export const GENERATORS: FuzzGenerator[] = [
     huge: true,
     make: (ctx) => {
       const run = ctx.rng.pick([ctx.run, ctx.otherRun]);
-      const skeleton = JSON.stringify(envelope({ run, v: 2, task: 'fail' }, [{ id: ctx.outOfRangeId(), input: '' }]));
+      const skeleton = JSON.stringify(envelope({ run, v: UNKNOWN_VERSION, task: 'fail' }, [{ id: ctx.outOfRangeId(), input: '' }]));
       return malformed('huge/invalid', skeleton.replace('"input":""', `"input":"${hugeString(ctx.rng, ctx.hugeBytes - skeleton.length)}"`), run);
     },
   },
@@ -259,7 +266,7 @@ export const GENERATORS: FuzzGenerator[] = [
     make: (ctx) => {
       const task = ctx.rng.pick(['no-such-task', 'squares', 'fail2', 'constructor', 'tostring', 'valueof', 'hasownproperty', 'isprototypeof', 'x', `t-${ctx.rng.int(0, 1e6)}`]);
       const jobs = Array.from({ length: ctx.rng.int(1, 3) }, () => ({ id: ctx.nextId(), input: ctx.rng.int(0, 100) }));
-      return { category: 'valid/unknown-task', body: JSON.stringify(envelope({ run: ctx.run, task }, jobs)), expect: 'error-result', run: ctx.run, ids: jobs.map((j) => j.id), errorName: 'UnknownTaskError' };
+      return { category: 'valid/unknown-task', body: JSON.stringify(envelope({ run: ctx.run, task, reply: ctx.reply(ctx.run) }, jobs)), expect: 'error-result', run: ctx.run, ids: jobs.map((j) => j.id), errorName: 'UnknownTaskError' };
     },
   },
   {
@@ -279,19 +286,21 @@ export const GENERATORS: FuzzGenerator[] = [
         ['sleep', null],
         ['burn', -5],
         ['burn', 'x'],
-        ['burn', 61_000],
+        ['burn', 900_001],
       ]);
       const id = ctx.nextId();
-      return { category: 'valid/wrong-input', body: JSON.stringify(envelope({ run: ctx.run, task }, [{ id, input }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'TypeError' };
+      return { category: 'valid/wrong-input', body: JSON.stringify(envelope({ run: ctx.run, task, reply: ctx.reply(ctx.run) }, [{ id, input }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'TypeError' };
     },
   },
   {
     category: 'valid/throwing',
     weight: 6,
     make: (ctx) => {
-      const message = ctx.rng.chance(0.2) ? '\ud800 lone surrogate \udfff' : garbage(ctx.rng, ctx.rng.int(0, 80));
+      const lone = ctx.rng.chance(0.2);
+      const message = lone ? '\ud800 lone surrogate \udfff' : garbage(ctx.rng, ctx.rng.int(0, 80));
       const id = ctx.nextId();
-      return { category: 'valid/throwing', body: JSON.stringify(envelope({ run: ctx.run, task: 'fail' }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: message };
+      // The run store keeps error texts exactly, lone surrogates included.
+      return { category: 'valid/throwing', body: JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: message };
     },
   },
   {
@@ -302,7 +311,7 @@ export const GENERATORS: FuzzGenerator[] = [
     make: (ctx) => {
       const id = ctx.nextId();
       const message = `${ctx.rng.pick(['\uffff', '\ufffe', '\ud83d\ude00', 'x\uffffy\ufffe'])} in ${garbage(ctx.rng, ctx.rng.int(0, 20))}`;
-      return { category: 'valid/unsendable-char', body: escapedJson(envelope({ run: ctx.run, task: 'fail' }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: message };
+      return { category: 'valid/unsendable-char', body: escapedJson(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: message }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: message };
     },
   },
   {
@@ -318,7 +327,7 @@ export const GENERATORS: FuzzGenerator[] = [
         '{"fail":"false","value":1}',
         '{"fail":0,"value":1}',
       ]);
-      const body = JSON.stringify(envelope({ run: ctx.run, task: 'fail' }, [{ id, input: 0 }])).replace('"input":0', `"input":${input}`);
+      const body = JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: 0 }])).replace('"input":0', `"input":${input}`);
       return { category: 'valid/proto-input', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error' };
     },
   },
@@ -329,33 +338,36 @@ export const GENERATORS: FuzzGenerator[] = [
       const id = ctx.nextId();
       // Inside the contract's MAX_JSON_DEPTH (256) with the envelope's three levels around it.
       const depth = ctx.rng.int(10, 250);
-      const body = JSON.stringify(envelope({ run: ctx.run, task: 'fail' }, [{ id, input: 0 }])).replace('"input":0', `"input":${'['.repeat(depth)}${']'.repeat(depth)}`);
+      const body = JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: 0 }])).replace('"input":0', `"input":${'['.repeat(depth)}${']'.repeat(depth)}`);
       return { category: 'valid/deep-input', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error' };
     },
   },
   {
-    // A ~1 MiB input that `fail` throws back: the error result just fits in one message, byte for byte.
+    // A ~1 MiB input that `fail` throws back: the error result carries it clipped to ERROR_LIMITS.message.
     category: 'huge/valid-input',
     weight: 1,
     huge: true,
     make: (ctx) => {
       const id = ctx.nextId();
-      const skeleton = JSON.stringify(envelope({ run: ctx.run, task: 'fail' }, [{ id, input: '' }]));
+      const skeleton = JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: '' }]));
       const input = hugeString(ctx.rng, ctx.hugeBytes - skeleton.length);
       const body = skeleton.replace('"input":""', `"input":"${input}"`);
-      return { category: 'huge/valid-input', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage: input };
+      const errorMessage = input.length > ERROR_LIMITS.message ? `${input.slice(0, ERROR_LIMITS.message - 1)}…` : input;
+      return { category: 'huge/valid-input', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage };
     },
   },
   {
-    // Quotes double twice over (escaped in the body, quoted in square's message, escaped again in the
-    // result): the error result outgrows a message and must be replaced by an OversizeError result.
+    // Numbers grow on the way back: `1e9` (3 bytes) in the body is 1000000000 (10) in the output, so
+    // `fail` returning the array makes a result larger than any message: it must be replaced by an
+    // OversizeError result.
     category: 'huge/oversize-result',
     weight: 1,
     huge: true,
     make: (ctx) => {
       const id = ctx.nextId();
-      const input = '"'.repeat(Math.floor(ctx.hugeBytes * 0.3));
-      return { category: 'huge/oversize-result', body: JSON.stringify(envelope({ run: ctx.run, task: 'square' }, [{ id, input }])), expect: 'error-result', run: ctx.run, ids: [id], errorName: 'OversizeError' };
+      const value = `[${Array(Math.floor(ctx.hugeBytes / 8)).fill('1e9').join(',')}]`;
+      const body = JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: 0 }])).replace('"input":0', `"input":{"fail":false,"value":${value}}`);
+      return { category: 'huge/oversize-result', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'OversizeError' };
     },
   },
   // ---- contract-valid, job id outside its run ----
@@ -365,7 +377,7 @@ export const GENERATORS: FuzzGenerator[] = [
     make: (ctx) => {
       const run = ctx.rng.chance(0.8) ? ctx.run : ctx.otherRun;
       const id = ctx.outOfRangeId();
-      return { category: 'valid/id-out-of-range', body: JSON.stringify(envelope({ run, task: 'fail' }, [{ id, input: 'out of range' }])), expect: 'dropped', run, ids: [id] };
+      return { category: 'valid/id-out-of-range', body: JSON.stringify(envelope({ run, task: 'fail', reply: ctx.reply(run) }, [{ id, input: 'out of range' }])), expect: 'dropped', run, ids: [id] };
     },
   },
 ];

@@ -13,8 +13,11 @@
  *   run's 0 … jobs-1, and each must come back as exactly one error result (`errorName`, and
  *   `errorMessage` where known).
  * - `dropped`: a contract-valid message whose job id is outside its run's range: the worker
- *   computes it, and the run's collector must drop it with a warning (or, if that collector
- *   finished first, it is found left on the finished queue).
+ *   computes it, and the run's collector must quarantine the result message in the run store (or,
+ *   if that run was complete and its result queue deleted first, the worker drops the result, and
+ *   the suite's send middleware logs the drop).
+ *
+ * Contract-valid bodies name their run's own result queue as `reply` (`replyOf`), as dispatch's do.
  *
  * Every body uses only characters SQS accepts (#x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD: fauxqs,
  * unlike AWS, also refuses #x10000 and above), so every case is actually sent.
@@ -42,6 +45,8 @@ export type FuzzCorpusOptions = {
   hugeBytes?: number;
   /** Most huge bodies in the corpus (at least one of each huge kind is always included). @default 1% of count */
   maxHuge?: number;
+  /** The result queue a contract-valid body of a run names as `reply`. @default - none: results go to the shared finished queue */
+  replyOf?: (run: string) => string | undefined;
 };
 
 /** Builds `count` cases: one of each kind first (if count allows), then weighted draws; huge ones capped. */
@@ -58,6 +63,7 @@ export function generateFuzzCorpus(rng: Rng, options: FuzzCorpusOptions): FuzzCo
     nextId: () => nextId++,
     // Spread over the whole safe-integer range above the base, each id distinct.
     outOfRangeId: () => OUT_OF_RANGE_BASE + outOfRange++ * 7919 + (rng.chance(0.1) ? Number.MAX_SAFE_INTEGER - OUT_OF_RANGE_BASE - 10_000_000_000 : 0),
+    reply: (run) => options.replyOf?.(run),
   };
   const totalWeight = GENERATORS.reduce((sum, g) => sum + g.weight, 0);
   const drafts: FuzzDraft[] = [];

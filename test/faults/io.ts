@@ -1,33 +1,57 @@
 /**
- * The scenario's I/O: sending the fuzz corpus, re-sending results, collecting the fuzz run,
- * reading queues and files, and waiting for conditions. All of it over the SQS API.
+ * The scenario's I/O: sending the fuzz corpus, re-sending and forging results, recording and
+ * collecting the fuzz run, reading queues and files, and waiting for conditions. Queues over the
+ * SQS API; runs and results through the run store.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { collect, type CollectReport } from '../../cli/master/collect/collect.js';
-import { MasterEmitter } from '../../cli/master/events.js';
+import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { StoredResult } from '../../cli/master/store/types.js';
+import { endpointOf } from '../../cli/endpoint/connection.js';
+import { createRunQueue } from '../../cli/endpoint/run-queue.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { BatchSender } from '../../functions/wire/batch-sender.js';
 import { SQS_LIMITS } from '../../functions/wire/constants.js';
-import { encodeResultMessage, runAttributes, type Result } from '../../functions/wire/contract.js';
+import { encodeResultMessage, runAttributes, type Result, type ResultOrigin } from '../../functions/wire/contract.js';
 import { errorInfo } from '../../functions/wire/errors.js';
-import { outOfRangeIdOf } from './collector-process.js';
 import type { FuzzCorpus } from './fuzz-corpus.js';
 import { chooseDistinct, type Rng } from './rng.js';
 
 /** The message attribute that carries a fuzz case's index, so it can be recognised in the dead-letter queue. */
 export const FUZZ_CASE_ATTRIBUTE = 'faults-case';
 
-/** Collects the fuzz run in this process; out-of-range drops go to `warned`. */
-export function collectFuzz(target: Target, corpus: FuzzCorpus, resultsPath: string, timeoutSeconds: number, warned: number[], signal: AbortSignal): Promise<CollectReport | undefined> {
-  if (corpus.jobs === 0) return Promise.resolve(undefined);
-  const events = new MasterEmitter();
-  events.on('warning', ({ message }) => {
-    const id = outOfRangeIdOf(message);
-    if (id !== undefined) warned.push(id);
+/**
+ * Records the fuzz run in the store as dispatch would (its own result queue, every job of the
+ * corpus), so that a collector can collect it. `finishFuzzRun` marks it dispatched once sent.
+ */
+export async function createFuzzRun(target: Target, store: RunStore, corpus: FuzzCorpus): Promise<string> {
+  store.createRun({
+    id: corpus.run,
+    task: 'fail',
+    target: { name: target.name, connection: target.connection.kind, endpoint: endpointOf(target.connection), stack: undefined },
+    queues: { dispatched: target.queues.dispatched.url, deadLetter: target.queues.deadLetter.url },
+    inputs: { kind: 'values' },
+    jobsPerMessage: 1,
+    jobs: corpus.jobs,
+    dispatcher: { pid: process.pid, host: hostname() },
   });
-  return collect({ target, manifest: { run: corpus.run, jobs: corpus.jobs }, events, timeoutMs: timeoutSeconds * 1000, resultsPath, checkDeadLetters: false, signal });
+  const url = await createRunQueue(target, corpus.run);
+  store.setResultsQueue(corpus.run, url);
+  return url;
+}
+
+export function finishFuzzRun(store: RunStore, corpus: FuzzCorpus, messages: number): void {
+  store.logSent(corpus.run, { firstJob: 0, jobs: corpus.jobs, messages });
+  store.finishDispatch(corpus.run, corpus.jobs);
+}
+
+/** Collects the fuzz run in this process. */
+export function collectFuzz(target: Target, store: RunStore, corpus: FuzzCorpus, timeoutSeconds: number, signal: AbortSignal): Promise<CollectReport | undefined> {
+  if (corpus.jobs === 0) return Promise.resolve(undefined);
+  return collect({ target, store, run: corpus.run, timeoutMs: timeoutSeconds * 1000, checkDeadLetters: false, signal });
 }
 
 /** Sends each case as its own message, tagged with its index; returns how many the server accepted. */
@@ -55,22 +79,28 @@ export async function sendFuzz(target: Target, corpus: FuzzCorpus, say: (message
   return sent;
 }
 
-/** Re-sends `count` already-collected results (as written in the results file) to the finished queue, in messages of 1-5. */
-export async function resendResults(target: Target, run: string, path: string, rng: Rng, count: number): Promise<{ messages: number; results: number }> {
-  const lines = await readLines(path);
-  const results = chooseDistinct(rng, lines.length, Math.min(count, lines.length)).flatMap((i) => {
-    try {
-      return [JSON.parse(lines[i]!) as Result];
-    } catch {
-      return [];
-    }
-  });
-  const sender = new BatchSender(target.sqs, target.queues.finished.url);
+/** Re-sends `count` already-stored results of `run` to the run's own result queue, in messages of 1-5. */
+export async function resendResults(target: Target, store: RunStore, run: string, rng: Rng, count: number): Promise<{ messages: number; results: number }> {
+  const stored = [...store.results(run)];
+  const results = chooseDistinct(rng, stored.length, Math.min(count, stored.length)).map((i) => asResult(stored[i]!));
+  return sendResults(target, store.requireRun(run).queues.results!, run, results, rng, { worker: 'faults-resend', cold: false, attempt: 1 });
+}
+
+/** A stored result as it travels on the wire again (the store adds origin and bookkeeping fields). */
+export function asResult(stored: StoredResult): Result {
+  const { id, ms } = stored;
+  const started = stored.started ?? 0;
+  return stored.ok ? { id, ok: true, output: stored.output, started, ms } : { id, ok: false, error: stored.error, started, ms };
+}
+
+/** Sends `results` to a result queue in messages of 1-5 results. */
+export async function sendResults(target: Target, url: string, run: string, results: readonly Result[], rng: Rng, origin: ResultOrigin): Promise<{ messages: number; results: number }> {
+  const sender = new BatchSender(target.sqs, url);
   const attributes = runAttributes(run);
   const sends: Promise<void>[] = [];
   for (let i = 0; i < results.length; ) {
     const size = rng.int(1, 5);
-    sends.push(sender.send(encodeResultMessage(run, results.slice(i, i + size)), attributes));
+    sends.push(sender.send(encodeResultMessage(run, results.slice(i, i + size), origin), attributes));
     i += size;
   }
   await Promise.all(sends);
@@ -86,16 +116,6 @@ export async function receiveAll(sqs: SQSClient, url: string): Promise<Message[]
     );
     if (!Messages?.length) return all;
     all.push(...Messages);
-  }
-}
-
-/** [run, id] of each result in a finished-queue body; nothing for a body that is not a result message. */
-export function resultIdsOf(body: string): Array<[string, number]> {
-  try {
-    const message = JSON.parse(body) as { run?: unknown; results?: Array<{ id?: unknown }> };
-    return (message.results ?? []).flatMap((r) => (typeof message.run === 'string' && typeof r.id === 'number' ? [[message.run, r.id] as [string, number]] : []));
-  } catch {
-    return [];
   }
 }
 

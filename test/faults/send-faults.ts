@@ -1,7 +1,7 @@
 /**
  * Transient send failures, injected with an AWS SDK middleware on the worker's SQS client. It
- * touches only SendMessageBatch calls to the finished queue (the worker's results) and, for a
- * share of them, does one of:
+ * touches only SendMessageBatch calls that carry results — to the finished queue or to a run's
+ * own result queue beside it (`<finished queue>-<run>`) — and, for a share of them, does one of:
  *
  * - `throw-before-send`: throws a network-style error (ECONNRESET) before the request leaves:
  *   nothing is sent and the caller sees the error, as when the SDK's own retries are exhausted.
@@ -17,9 +17,14 @@
  * Each injection is appended as one JSON line to a log file, with the (run, job id) pairs of the
  * results it affected, so the suite can check that every one of those jobs still got exactly one
  * result.
+ *
+ * Apart from the faults, the middleware notes every results send that fails because the run's
+ * queue is gone (collected in full and deleted): the worker drops those results on purpose, and
+ * the suite must know which ones it dropped (`goneLogPath`).
  */
 import { appendFileSync } from 'node:fs';
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
+import { isMissingQueue } from '../../functions/wire/errors.js';
 import type { Rng } from './rng.js';
 
 export const SEND_FAULT_MODES = ['throw-before-send', 'throw-after-send', 'failed-entries'] as const;
@@ -33,8 +38,11 @@ export type SendFaultRecord = {
   jobs: Array<[string, number]>;
 };
 
+/** Results a worker could not send because their run's queue was deleted, as logged. */
+export type QueueGoneRecord = { pid: number; queueUrl: string; jobs: Array<[string, number]> };
+
 export type SendFaultOptions = {
-  /** Only SendMessageBatch calls to this queue are touched. */
+  /** Only SendMessageBatch calls to this queue, or to a run queue beside it (`<url>-<run>`), are touched. */
   queueUrl: string;
   /** Share of those calls that get a fault, 0-1. */
   rate: number;
@@ -43,7 +51,14 @@ export type SendFaultOptions = {
   rng: Rng;
   /** Where each injection is appended as a JSON line. */
   logPath: string;
+  /** Where each results send refused because the run's queue is gone is appended. @default - not logged */
+  goneLogPath?: string;
 };
+
+/** True for the finished queue itself and for the run queues named after it. */
+export function isResultsQueue(finishedQueueUrl: string, url: string | undefined): boolean {
+  return url !== undefined && (url === finishedQueueUrl || url.startsWith(`${finishedQueueUrl}-`));
+}
 
 const MIDDLEWARE_NAME = 'fanoutFaultsSendFailures';
 
@@ -80,8 +95,19 @@ export function installSendFaults(client: SQSClient, options: SendFaultOptions):
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as SendMessageBatchCommandInput;
-      if (context.commandName !== 'SendMessageBatchCommand' || input.QueueUrl !== options.queueUrl) return next(args);
-      if (!first && !rng.chance(options.rate)) return next(args);
+      if (context.commandName !== 'SendMessageBatchCommand' || !isResultsQueue(options.queueUrl, input.QueueUrl)) return next(args);
+      const send = async (sent: typeof args) => {
+        try {
+          return await next(sent);
+        } catch (error) {
+          if (options.goneLogPath && isMissingQueue(error)) {
+            const record: QueueGoneRecord = { pid: process.pid, queueUrl: input.QueueUrl!, jobs: jobsOfEntries((sent.input as SendMessageBatchCommandInput).Entries ?? []) };
+            appendFileSync(options.goneLogPath, `${JSON.stringify(record)}\n`);
+          }
+          throw error;
+        }
+      };
+      if (!first && !rng.chance(options.rate)) return send(args);
       first = false;
       const entries = input.Entries ?? [];
       const mode = rng.pick(SEND_FAULT_MODES);
@@ -90,7 +116,7 @@ export function installSendFaults(client: SQSClient, options: SendFaultOptions):
         throw connectionReset('socket hang up (injected before send)');
       }
       if (mode === 'throw-after-send') {
-        await next(args);
+        await send(args);
         log(mode, entries);
         throw connectionReset('socket hang up (injected after send: the messages were delivered)');
       }
@@ -104,7 +130,7 @@ export function installSendFaults(client: SQSClient, options: SendFaultOptions):
         const output: SendMessageBatchCommandOutput = { Successful: [], Failed: injected, $metadata: {} };
         return { output, response: {} } as Awaited<ReturnType<typeof next>>;
       }
-      const result = await next({ ...args, input: { ...input, Entries: kept } });
+      const result = await send({ ...args, input: { ...input, Entries: kept } });
       const output = result.output as SendMessageBatchCommandOutput;
       return { ...result, output: { ...output, Failed: [...(output.Failed ?? []), ...injected] } };
     },
@@ -112,14 +138,14 @@ export function installSendFaults(client: SQSClient, options: SendFaultOptions):
   );
 }
 
-/** Reads the injection log; a line torn by `kill -9` mid-write is skipped (and counted). */
-export function parseSendFaultLog(text: string): { records: SendFaultRecord[]; torn: number } {
-  const records: SendFaultRecord[] = [];
+/** Reads the injection log (or the queue-gone log); a line torn by `kill -9` mid-write is skipped (and counted). */
+export function parseSendFaultLog<R = SendFaultRecord>(text: string): { records: R[]; torn: number } {
+  const records: R[] = [];
   let torn = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      records.push(JSON.parse(line) as SendFaultRecord);
+      records.push(JSON.parse(line) as R);
     } catch {
       torn++;
     }

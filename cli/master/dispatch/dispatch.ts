@@ -85,6 +85,11 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
   let source: InputsSource;
   let total: number | undefined;
   if (options.resume !== undefined) {
+    const done = store.requireRun(options.resume);
+    // Resuming a run sent in full (say, by the life before a kill) is done: nothing twice.
+    if (done.state === 'dispatched' || done.state === 'complete') {
+      return { run: done.id, jobs: done.jobs!, jobsSent: done.jobsSent, messages: done.messagesSent, jobsPerMessage: done.jobsPerMessage, interrupted: false };
+    }
     ({ record, source } = await resumable(store, options));
     total = record.jobs;
     store.resumeDispatch(record.id);
@@ -316,7 +321,7 @@ async function checkInputs(source: InputsSource, task: string, schema: StandardS
 async function resumable(store: RunStore, options: DispatchOptions): Promise<{ record: RunRecord; source: InputsSource }> {
   const record = store.requireRun(options.resume!);
   if (options.task !== undefined && record.task !== options.task) throw new UsageError(`run ${record.id} runs task ${record.task}, not ${options.task}`);
-  if (record.state === 'dispatched' || record.state === 'complete') throw new UsageError(`run ${record.id} was dispatched in full: nothing to resume`);
+
   if (record.state === 'dispatching' && !dispatchStopped(record)) {
     throw new UsageError(`run ${record.id} is being dispatched by process ${record.dispatcher?.pid ?? '?'}: wait for it, or stop it first`);
   }

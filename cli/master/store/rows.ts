@@ -1,5 +1,6 @@
 /** Rows of the run store's tables → the master's records. */
 import type { Result } from '../../../functions/wire/contract.js';
+import { untext } from './text-column.js';
 import type { InputsSpec, RequestCounts, RunRecord, RunState, StoredResult } from './types.js';
 
 export type RunRow = {
@@ -76,7 +77,7 @@ export function toStoredResult(row: ResultRow): StoredResult {
   const base: Result =
     row.ok === 1
       ? { id: row.job, ok: true, output: JSON.parse(row.output ?? 'null'), ms: row.ms }
-      : { id: row.job, ok: false, error: { name: row.error_name ?? '', message: row.error_message ?? '' }, ms: row.ms };
+      : { id: row.job, ok: false, error: { name: untext(row.error_name), message: untext(row.error_message) }, ms: row.ms };
   return {
     ...base,
     ...(row.started_at !== null && { started: row.started_at }),

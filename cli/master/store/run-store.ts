@@ -14,6 +14,7 @@ import { UsageError } from '../../../functions/wire/errors.js';
 import { fanoutHome } from '../../home.js';
 import { openDatabase, storageError, transaction, type DatabaseOptions } from './database.js';
 import { toRunRecord, toStoredResult, type RunRow } from './rows.js';
+import { text, untext } from './text-column.js';
 import type { BatchOutcome, Conflict, IncomingMessage, MalformedMessage, NewRun, RequestCounts, RunRecord, StoredResult } from './types.js';
 
 export type RunStoreOptions = DatabaseOptions & {
@@ -194,7 +195,7 @@ export class RunStore {
           const outputs = chunk.map((result) => (result.ok ? JSON.stringify(result.output) : null));
           const params: SQLInputValue[] = [];
           for (const [i, result] of chunk.entries()) {
-            params.push(id, result.id, result.ok ? 1 : 0, outputs[i]!, result.ok ? null : result.error.name, result.ok ? null : result.error.message, result.started ?? null, result.ms, ...origin);
+            params.push(id, result.id, result.ok ? 1 : 0, outputs[i]!, result.ok ? null : text(result.error.name), result.ok ? null : text(result.error.message), result.started ?? null, result.ms, ...origin);
           }
           // One statement for many rows; RETURNING says which went in (the rest repeat a stored job).
           const inserted = new Set((this.#insertRows(chunk.length).all(...params) as Array<{ job: number }>).map((row) => row.job));
@@ -210,9 +211,8 @@ export class RunStore {
           }
         }
       }
-      const quarantine = this.#statement('INSERT INTO quarantine (run, message_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?)');
-      for (const bad of malformed) quarantine.run(id, bad.messageId, bad.reason, bad.body, now);
-      outcome.quarantined = malformed.length;
+      const quarantine = this.#statement('INSERT INTO quarantine (run, message_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run, message_id) DO NOTHING');
+      for (const bad of malformed) outcome.quarantined += Number(quarantine.run(id, bad.messageId, bad.reason, bad.body, now).changes);
       this.#statement(
         'UPDATE runs SET done = done + ?, ok = ok + ?, failed = failed + ?, duplicates = duplicates + ?, conflicts = conflicts + ?, quarantined = quarantined + ? WHERE id = ?',
       ).run(outcome.fresh.length, ok, outcome.fresh.length - ok, outcome.duplicates.length, outcome.conflicts.length, outcome.quarantined, id);
@@ -237,18 +237,31 @@ export class RunStore {
     };
     const same = result.ok
       ? stored.ok === 1 && stored.output === output
-      : stored.ok === 0 && stored.error_name === result.error.name && stored.error_message === result.error.message;
-    if (same) {
+      : stored.ok === 0 && stored.error_name === text(result.error.name) && stored.error_message === text(result.error.message);
+    const errorName = result.ok ? null : text(result.error.name);
+    const errorMessage = result.ok ? null : text(result.error.message);
+    // A repeat of a conflict already kept (its message redelivered) is a duplicate, not a second conflict.
+    const known =
+      !same &&
+      this.#statement('SELECT 1 FROM conflicts WHERE run = ? AND job = ? AND ok = ? AND output IS ? AND error_name IS ? AND error_message IS ? LIMIT 1').get(
+        id,
+        result.id,
+        result.ok ? 1 : 0,
+        output,
+        errorName,
+        errorMessage,
+      ) !== undefined;
+    if (same || known) {
       this.#statement('UPDATE results SET duplicates = duplicates + 1 WHERE run = ? AND job = ?').run(id, result.id);
       return undefined;
     }
     const { worker, attempt } = message.origin;
     this.#statement(
       `INSERT INTO conflicts (run, job, ok, output, error_name, error_message, started_at, ms, worker, attempt, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, result.id, result.ok ? 1 : 0, output, result.ok ? null : result.error.name, result.ok ? null : result.error.message, result.started ?? null, result.ms, worker ?? null, attempt ?? null, now);
+    ).run(id, result.id, result.ok ? 1 : 0, output, errorName, errorMessage, result.started ?? null, result.ms, worker ?? null, attempt ?? null, now);
     return {
       job: result.id,
-      kept: stored.ok === 1 ? { ok: true, output: JSON.parse(stored.output ?? 'null') } : { ok: false, error: { name: stored.error_name ?? '', message: stored.error_message ?? '' } },
+      kept: stored.ok === 1 ? { ok: true, output: JSON.parse(stored.output ?? 'null') } : { ok: false, error: { name: untext(stored.error_name), message: untext(stored.error_message) } },
       other: { ...(result.ok ? { ok: true as const, output: result.output } : { ok: false as const, error: result.error }), worker, attempt, receivedAt: now },
     };
   }
@@ -296,9 +309,9 @@ export class RunStore {
     ) as Array<Record<string, string | number | null>>;
     return rows.map((row) => ({
       job: row.job as number,
-      kept: row.kept_ok === 1 ? { ok: true, output: JSON.parse((row.kept_output as string) ?? 'null') } : { ok: false, error: { name: String(row.kept_error_name), message: String(row.kept_error_message) } },
+      kept: row.kept_ok === 1 ? { ok: true, output: JSON.parse((row.kept_output as string) ?? 'null') } : { ok: false, error: { name: untext(row.kept_error_name as string), message: untext(row.kept_error_message as string) } },
       other: {
-        ...(row.ok === 1 ? { ok: true as const, output: JSON.parse((row.output as string) ?? 'null') } : { ok: false as const, error: { name: String(row.error_name), message: String(row.error_message) } }),
+        ...(row.ok === 1 ? { ok: true as const, output: JSON.parse((row.output as string) ?? 'null') } : { ok: false as const, error: { name: untext(row.error_name as string), message: untext(row.error_message as string) } }),
         worker: (row.worker as string | null) ?? undefined,
         attempt: (row.attempt as number | null) ?? undefined,
         receivedAt: row.received_at as number,

@@ -98,8 +98,9 @@ export const MIGRATIONS: readonly string[] = [
     message_id TEXT NOT NULL,
     reason TEXT NOT NULL,
     body TEXT NOT NULL,
-    received_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL,
+    -- a message redelivered between commit and delete is kept (and reported) once
+    UNIQUE (run, message_id)
   ) STRICT;
-  CREATE INDEX quarantine_by_run ON quarantine (run);
   `,
 ];

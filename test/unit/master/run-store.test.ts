@@ -56,6 +56,34 @@ describe('RunStore', () => {
     expect(store.conflicts('r-1')).toHaveLength(1);
   });
 
+  it('counts a repeated failure whose message holds lone surrogates as a duplicate, not a conflict', async () => {
+    // Prepare: SQLite TEXT is UTF-8, where a lone surrogate would come back as U+FFFD (the store keeps it escaped).
+    const store = await freshStore();
+    newRun(store);
+    const failure: Result = { id: 0, ok: false, error: { name: 'Error', message: '\ud800 lone \udfff' }, started: 1, ms: 1 };
+    store.recordBatch('r-1', [message(failure)]);
+    // Act
+    const again = store.recordBatch('r-1', [message(failure)]);
+    // Assess
+    expect(again).toMatchObject({ duplicates: [0], conflicts: [] });
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 1, duplicates: 1, conflicts: 0 });
+    expect([...store.results('r-1')]).toMatchObject([{ id: 0, ok: false, error: { name: 'Error', message: '\ud800 lone \udfff' } }]);
+  });
+
+  it('keeps a conflict, or a malformed message, redelivered once: the repeat counts as a duplicate', async () => {
+    // Prepare
+    const store = await freshStore();
+    newRun(store);
+    store.recordBatch('r-1', [message(ok(0, 'first'))]);
+    // Act: the same differing result twice; the same malformed message twice.
+    const conflicts = [store.recordBatch('r-1', [message(ok(0, 'second'))]), store.recordBatch('r-1', [message(ok(0, 'second'))])];
+    store.recordBatch('r-1', [], [{ messageId: 'bad', reason: 'r', body: 'x' }]);
+    store.recordBatch('r-1', [], [{ messageId: 'bad', reason: 'r', body: 'x' }]);
+    // Assess
+    expect(conflicts.map((c) => [c.conflicts.length, c.duplicates.length])).toEqual([[1, 0], [0, 1]]);
+    expect(store.requireRun('r-1').counts).toMatchObject({ conflicts: 1, duplicates: 1, quarantined: 1 });
+  });
+
   it('keeps malformed messages whole in quarantine', async () => {
     const store = await freshStore();
     newRun(store);
