@@ -16,7 +16,7 @@ import { buildApp } from 'fauxqs';
 import { UsageError } from '../../functions/wire/errors.js';
 import { LOCAL_REGION, newAccessKey, type AccessKey } from '../endpoint/credentials.js';
 import { isProcessAlive } from '../processes.js';
-import { openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
+import { openMemoryStores, openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
 import { guardRequests } from './request-guard.js';
 
 export type EmbeddedServer = {
@@ -60,7 +60,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       })().catch((error: unknown) => Promise.reject(storageError(error, dataDir)));
     }
     const released = options.releaseInFlight && persistent ? persistent.releaseInFlight(options.releaseInFlight) : 0;
-    app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores: persistent?.stores });
+    const stores = persistent?.stores ?? (await openMemoryStores());
+    // Queue URLs on the host the client used (127.0.0.1:port), which resolves on any machine —
+    // not fauxqs's default sqs.<region>.localhost, which many resolvers cannot.
+    (stores.sqsStore as { host: string }).host = '';
+    app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores });
     const credentials = options.credentials ?? newAccessKey();
     guardRequests(app, credentials);
     const store = persistent;

@@ -45,6 +45,12 @@ export type PersistentStores = {
   close(): void;
 };
 
+/** fauxqs's stores in memory only (`fanout local --memory`, the library's runtime). */
+export async function openMemoryStores(): Promise<Stores> {
+  const { SqsStore, SnsStore, S3Store } = await fauxqsModules();
+  return { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
+}
+
 /** fauxqs's stores, loaded from and written through to `dataDir/fauxqs.db`. */
 export async function openPersistentStores(dataDir: string): Promise<PersistentStores> {
   const { SqsStore, SnsStore, S3Store, PersistenceManager } = await fauxqsModules();

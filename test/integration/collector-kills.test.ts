@@ -43,7 +43,7 @@ describe.each(backendNames())('a collector killed at seeded points while another
     const { run } = await dispatch({ target, store, task: 'square', inputs: { kind: 'count', count: JOBS }, jobsPerMessage: 10 });
     const rng = mulberry32(SEED);
     const points = Array.from({ length: KILLS }, () => ({ done: Math.floor((0.03 + rng.next() * 0.75) * JOBS), delayMs: rng.int(0, 150) })).sort((a, b) => a.done - b.done);
-    const env = { ...process.env, ...queueEnv(target) };
+    const env = { ...process.env, ...queueEnv(target), ...backend.cliEnv };
     const start = () => new CollectorProcess({ run, endpoint: backend.endpoint, home, timeoutSeconds: 300, env });
     const steady = start();
     const lives: CollectorProcess[] = [steady];

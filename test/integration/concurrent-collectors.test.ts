@@ -33,7 +33,7 @@ describe.each(backendNames())('concurrent collectors on %s', (backendName) => {
     // Prepare: the run dispatched, its collectors started together, then the workers.
     const target = await backend.target();
     const { run } = await dispatch({ target, store, task: 'square', inputs: { kind: 'count', count: JOBS }, jobsPerMessage: 20 });
-    const env = { ...process.env, ...queueEnv(target) };
+    const env = { ...process.env, ...queueEnv(target), ...backend.cliEnv };
     const lives = Array.from({ length: collectors }, () => new CollectorProcess({ run, endpoint: backend.endpoint, home, timeoutSeconds: 300, env }));
     const workers = await startWorkers({ target, logLevel: 'SILENT', waitTimeSeconds: 1 });
     try {

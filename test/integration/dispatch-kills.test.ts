@@ -43,7 +43,7 @@ describe.each(backendNames())('dispatch killed at seeded points on %s', (backend
     const target = await backend.target();
     const workers = await startWorkers({ target, logLevel: 'SILENT', waitTimeSeconds: 1, concurrency: 4 });
     const points = dispatchKillPoints(mulberry32(SEED), KILLS, JOBS);
-    const env = { ...process.env, FANOUT_HOME: home, FANOUT_TARGET: '', ...queueEnv(target) };
+    const env = { ...process.env, FANOUT_HOME: home, FANOUT_TARGET: '', ...queueEnv(target), ...backend.cliEnv };
     try {
       // Act: dispatch, kill, resume … until a life ends by itself; then collect.
       const dispatched = await dispatchWithKills({

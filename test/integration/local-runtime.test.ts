@@ -57,3 +57,22 @@ describe('startLocalRuntime', () => {
     }
   });
 });
+
+describe('the embedded server', () => {
+  it('names queues on the host the client used (127.0.0.1), which resolves on any machine', async () => {
+    // Prepare
+    const runtime = await startLocalRuntime({ workers: false });
+    try {
+      // Act
+      const { CreateQueueCommand, ListQueuesCommand } = await import('@aws-sdk/client-sqs');
+      const created = await runtime.target.sqs.send(new CreateQueueCommand({ QueueName: 'any-tool' }));
+      const listed = await runtime.target.sqs.send(new ListQueuesCommand({}));
+      // Assess
+      const origin = new URL(runtime.endpoint).origin;
+      expect(new URL(created.QueueUrl!).origin).toBe(origin);
+      expect(listed.QueueUrls!.every((url) => new URL(url).origin === origin)).toBe(true);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});

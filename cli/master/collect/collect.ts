@@ -89,6 +89,7 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
       end = await collector.collect();
+      if (end === 'complete') await collector.settleRest();
     } finally {
       options.signal?.removeEventListener('abort', abort);
       sqs.destroy();

@@ -7,7 +7,7 @@
  * loses nothing, and the store's primary key makes any number of collectors, in any number of
  * processes, end with exactly one result per job.
  */
-import { ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { SQS_LIMITS } from '../../../functions/wire/constants.js';
 import { parseResultMessage, type Result } from '../../../functions/wire/contract.js';
 import { errorInfo, isMissingQueue, StorageError } from '../../../functions/wire/errors.js';
@@ -84,6 +84,57 @@ export class Collector {
     }
     if (this.#fatal) throw this.#fatal;
     return this.#end ?? 'timeout';
+  }
+
+  /**
+   * Once every job has a result, what is still on the queue (a repeat, a forgery, a malformed
+   * message) is taken too, so that it is counted and reported before the run's queue is deleted.
+   * Short polls, bounded; a message another reader holds is not waited for.
+   */
+  async drainRest(maxReceives = 100): Promise<void> {
+    const { sqs, queueUrl, events } = this.#options;
+    for (let receives = 0; receives < maxReceives; receives++) {
+      let messages: Message[];
+      try {
+        const response = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: SQS_LIMITS.receiveMessages, WaitTimeSeconds: 0 }));
+        messages = response.Messages ?? [];
+      } catch (error) {
+        if (!isMissingQueue(error)) events?.emit('warning', { message: `could not read what is left on run ${this.#options.run}'s queue: ${errorInfo(error).message}` });
+        return;
+      }
+      if (messages.length === 0) return;
+      await this.#take(messages);
+      if (this.#fatal) throw this.#fatal;
+    }
+  }
+
+  /**
+   * drainRest, then: messages still held out of sight (by another collector, or by a long poll
+   * this one dropped when it finished — the server may have handed them to the dropped request)
+   * come back once their visibility timeout passes; they are waited for, at most that long, so
+   * that a forged result sent before the end is reported before the queue goes.
+   */
+  async settleRest(): Promise<void> {
+    const { sqs, queueUrl, events } = this.#options;
+    await this.drainRest();
+    let held: number;
+    let visibilitySeconds: number;
+    try {
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible', 'VisibilityTimeout'] }));
+      held = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      visibilitySeconds = Number(Attributes.VisibilityTimeout ?? 30);
+    } catch {
+      return;
+    }
+    if (held === 0) return;
+    events?.emit('warning', { message: `${held} message(s) of run ${this.#options.run} are held out of sight: waiting up to ${visibilitySeconds} s for them (repeats of stored results, or forgeries to report)` });
+    const until = Date.now() + (visibilitySeconds + 2) * 1000;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await this.drainRest();
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] })).catch(() => ({ Attributes: {} as Record<string, string> }));
+      if (Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) === 0) return;
+    }
   }
 
   /** One receive; undefined once collecting is over. */
