@@ -154,12 +154,16 @@ describe.each(backendNames())('event-source poller on %s', (backendName) => {
     poller.on('error', (error) => errors.push(error));
     poller.on('lost', (event) => lost.push(event));
     await eventually(() => finished, 20_000);
-    await eventually(() => lost.length > 0, 5_000);
-    // Assess: one lost message, by id; no error; the kept one was extended, then deleted.
+    // Assess: no error, whatever the server does with the stale handle. The embedded server refuses
+    // it, as SQS does: that is one lost message, by id. LocalStack 4.14 accepts it (nothing is lost).
+    if (backend.name === 'embedded') {
+      await eventually(() => lost.length > 0, 5_000);
+      expect(lost[0]).toEqual({ messageId: takenId, operation: 'heartbeat', code: 'ReceiptHandleIsInvalid' });
+      expect(new Set(lost.map((l) => l.messageId))).toEqual(new Set([takenId]));
+    }
     expect(errors).toEqual([]);
-    expect(lost[0]).toEqual({ messageId: takenId, operation: 'heartbeat', code: 'ReceiptHandleIsInvalid' });
-    expect(new Set(lost.map((l) => l.messageId))).toEqual(new Set([takenId]));
-    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 1);
+    // The other consumer still holds the taken one where the stale handle was refused (LocalStack lets the poller delete it).
+    if (backend.name === 'embedded') await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 1);
   });
 
   it('reports a delete SQS refuses for one entry as lost, not as an error', async () => {
