@@ -26,6 +26,7 @@ import {
   WORKER_TIMEOUT_SECONDS,
 } from '../functions/wire/constants.js';
 import { createFanoutAlarms } from './alarms.js';
+import { createMasterPolicy } from './master-policy.js';
 import {
   validateBatchSize,
   validateLogLevel,
@@ -182,6 +183,12 @@ export class Fanout extends Construct {
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
   /** In ALARM while a dispatched message is older than `messageAgeAlarmThreshold`. */
   public readonly messageAgeAlarm: cloudwatch.Alarm;
+  /** ARN pattern of the run queues (`<prefix>fanout-finished-*`), where the worker sends each run's results. */
+  public readonly runQueuesArn: string;
+  /** Name pattern of the run queues. */
+  private readonly runQueuesName: string;
+  /** The master's least-privilege policy: attach it to whoever runs `fanout dispatch` and `collect`. */
+  public readonly masterPolicy: iam.ManagedPolicy;
 
   public constructor(scope: Construct, id: string, props: FanoutProps = {}) {
     super(scope, id);
@@ -314,6 +321,11 @@ export class Fanout extends Construct {
     // grants sqs:SendMessage (which also authorises SendMessageBatch), GetQueueAttributes and GetQueueUrl.
     this.finished.grantSendMessages(this.worker);
     this.dispatched.grantSendMessages(this.worker);
+    // And results to each run's own queue (functions/wire/run-queues.ts), made by the master at
+    // dispatch: `<prefix>fanout-finished-<run>`, a name known only then.
+    this.runQueuesName = `${prefix}${QUEUES.finished.name}-*`;
+    this.runQueuesArn = Stack.of(this).formatArn({ service: 'sqs', resource: this.runQueuesName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RunResults', actions: ['sqs:SendMessage'], resources: [this.runQueuesArn] }));
 
     // The event source grants the role `grantConsumeMessages` on dispatched (ReceiveMessage,
     // ChangeMessageVisibility, GetQueueUrl, DeleteMessage, GetQueueAttributes): Lambda's pollers run with
@@ -339,6 +351,14 @@ export class Fanout extends Construct {
     this.workerErrorsAlarm = alarms.workerErrors;
     this.messageAgeAlarm = alarms.messageAge;
 
+    this.masterPolicy = createMasterPolicy(this, {
+      dispatched: this.dispatched,
+      deadLetter: this.deadLetter,
+      finished: this.finished,
+      runQueuesArn: this.runQueuesArn,
+      eventSourceMappingArn: this.eventSourceMappingArn,
+    });
+
     this.acknowledgeNagFindings();
   }
 
@@ -351,9 +371,18 @@ export class Fanout extends Construct {
     Validations.of(this.finished).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        "A redrive policy counts receives, and on the finished queue receives are not failures: each collector receives other runs' results and " +
-        'releases them at once (visibility 0) for their own collector, so a dead-letter queue would swallow healthy results of concurrent runs. ' +
-        'Results nobody collects expire with the retention period.',
+        'fanout collects from a queue of its own per run, not from this one; what arrives here (results of job messages that name no reply ' +
+        "queue, from other clients) is theirs to read. A result message that breaks the contract is kept by fanout's collector in its run " +
+        'store and reported once, so a dead-letter queue would hold nothing more; results nobody collects expire with the retention period.',
     });
+    const runQueues =
+      'Each run has a result queue of its own (isolation: no collector receives, holds or delays another run\'s results), created by the master ' +
+      'at dispatch and deleted once the run is collected, so its name `<prefix>fanout-finished-<run id>` is not known at deploy time. The ' +
+      'pattern is this stack\'s prefix and the finished queue\'s name: its run queues and nothing else.';
+    // Granular: this pattern only; any other wildcard would still fail synth.
+    const id = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${this.runQueuesName}]`;
+    Validations.of(this.worker.role!).acknowledge({ id, reason: runQueues });
+    Validations.of(this.masterPolicy).acknowledge({ id, reason: runQueues });
   }
+
 }

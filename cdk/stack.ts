@@ -37,6 +37,7 @@ export class FanoutStack extends Stack {
         value: this.fanout.eventSourceMappingId,
         description: 'Event source mapping dispatched → worker (pause / resume)',
       },
+      masterPolicyArn: { value: this.fanout.masterPolicy.managedPolicyArn, description: 'Attach to whoever runs fanout dispatch / collect' },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS], output);

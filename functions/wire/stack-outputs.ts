@@ -21,6 +21,8 @@ export const STACK_OUTPUTS = {
   workerLogGroupName: 'WorkerLogGroupName',
   /** UUID of the SQS → Lambda event source mapping (for pause / resume / status). */
   eventSourceMappingId: 'EventSourceMappingId',
+  /** ARN of the managed policy that lets a role or user run the master (dispatch, collect, redrive, status, pause). */
+  masterPolicyArn: 'MasterPolicyArn',
 } as const;
 
 /** One of the output keys in `STACK_OUTPUTS`. */

@@ -229,6 +229,8 @@ describe('Fanout', () => {
             Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
             Resource: [q.arn(q.dispatched), q.arn(q.finished)],
           },
+          // Each run's own result queue, made by the master at dispatch: this stack's pattern only.
+          { Sid: 'RunResults', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: runQueues('') },
           // grantConsumeMessages, made by the event source for Lambda's pollers.
           {
             Effect: 'Allow',
@@ -244,6 +246,37 @@ describe('Fanout', () => {
         ],
       },
     });
+  });
+
+  test('the master policy: what dispatch, collect, redrive, status and pause need, on exact resources', () => {
+    // GIVEN / WHEN
+    const { stack } = fanoutStack();
+    const template = Template.fromStack(stack);
+    const q = queueRefs(template);
+
+    // THEN: attached to nothing (the operator attaches it), exported as a stack output.
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: Match.absent(),
+      Users: Match.absent(),
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'Dispatch', Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Resource: q.arn(q.dispatched) },
+          {
+            Sid: 'RunQueues',
+            Effect: 'Allow',
+            Action: ['sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+            Resource: runQueues(''),
+          },
+          { Sid: 'Queues', Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: [q.arn(q.deadLetter), q.arn(q.finished)] },
+          { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: q.arn(q.deadLetter) },
+          { Sid: 'WorkerSwitch', Effect: 'Allow', Action: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: Match.anyValue() },
+          { Sid: 'StackOutputs', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+        ],
+      },
+    });
+    expect(stack.fanout.node.tryFindChild('MasterPolicy')).toBe(stack.fanout.masterPolicy);
+    template.hasOutput('MasterPolicyArn', { Value: { Ref: Match.stringLikeRegexp('^FanoutMasterPolicy') } });
   });
 
   test('construct IDs are the contract', () => {
@@ -274,6 +307,10 @@ describe('Fanout', () => {
       RedriveAllowPolicy: {
         sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([`:dev-${QUEUES.dispatched.name}`])] }],
       },
+    });
+    // …and the worker may send results to this stack's run queues only.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'RunResults', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: runQueues('dev-') }]) },
     });
   });
 
@@ -411,3 +448,8 @@ describe('Fanout', () => {
     expect(() => fanoutStack(props)).toThrow(message);
   });
 });
+
+/** The ARN pattern of a stack's run queues, as the template writes it. */
+function runQueues(prefix: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${prefix}${QUEUES.finished.name}-*`]] };
+}
