@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import { SCRATCH_ENV } from './helpers/scratch.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const root = await mkdtemp(join(tmpdir(), 'fanout-test-'));
+  const outer = tmpdir();
+  const root = await mkdtemp(join(outer, 'fanout-test-'));
   process.env[SCRATCH_ENV] = root;
+  // For what must outlive the run: a failing fault run's evidence (it says where).
+  process.env.FANOUT_TEST_OUTER_TMP = outer;
   // Tools that honour TMPDIR (cdk's asset staging, esbuild) write under the root too.
   process.env.TMPDIR = root;
   return async () => {

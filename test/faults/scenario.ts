@@ -175,7 +175,8 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
   );
 
   // ---- 2. server and workers ----
-  const home = await mkdtemp(join(tmpdir(), 'fanout-faults-'));
+  // Outside the test run's scratch root (removed at its end): a failing run's evidence must outlive it.
+  const home = await mkdtemp(join(process.env.FANOUT_TEST_OUTER_TMP || tmpdir(), 'fanout-faults-'));
   const sendFaultLog = join(home, 'send-faults.jsonl');
   const goneLog = join(home, 'queue-gone.jsonl');
   const runtime = await startLocalRuntime({
