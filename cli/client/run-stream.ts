@@ -133,23 +133,22 @@ export class RunStream<Output> implements MapStream<Output> {
       run = started ?? (await sending).run;
     }
     this.#run = run;
-    const dispatchFailure = dispatched?.then(
-      () => undefined,
-      (error: unknown) => {
-        stopCollecting.abort();
-        return { error };
-      },
-    );
-    let collected: { report: MapSummary } | { error: unknown };
+    // The first failure is the one thrown: a store that fills while sending stops the dispatch,
+    // and the user must hear about the store, not the abort it caused.
+    let failure: { error: unknown } | undefined;
+    const dispatchEnded = dispatched?.catch((error: unknown) => {
+      failure ??= { error };
+      stopCollecting.abort();
+    });
+    let collected: { report: MapSummary } | undefined;
     try {
       collected = { report: await collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, stopCollecting.signal]) }) };
     } catch (error) {
-      collected = { error };
+      failure ??= { error };
     }
     stopSending.abort();
-    const failed = await dispatchFailure;
-    if (failed) throw failed.error;
-    if ('error' in collected) throw collected.error;
+    await dispatchEnded;
+    if (failure || !collected) throw failure!.error;
     this.#summary = collected.report;
   }
 }

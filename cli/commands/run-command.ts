@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { UsageError } from '../../functions/wire/errors.js';
-import { dispatch, type DispatchReport } from '../master/dispatch/dispatch.js';
+import { dispatch } from '../master/dispatch/dispatch.js';
 import { MasterEmitter } from '../master/events.js';
 import { startLocalRuntime, type LocalRuntime } from '../local/local-runtime.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
@@ -70,18 +70,26 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       const started = await Promise.race([once(events, 'dispatching').then(([e]) => e as { run: string }), dispatched.then(() => undefined)]);
       // The run exists (and its queue) once dispatch says so; collect alongside the rest of the sending.
       const run = started?.run ?? (await dispatched).run;
-      const collecting = collectWithOutput(target, store, store.requireRun(run), flags, { events, failuresShown: perJobShown, signal: stop.signal });
-      let report: DispatchReport;
-      try {
-        report = await dispatched;
-      } catch (error) {
+      // Whichever of dispatch and collect fails first stops the other, and its error is the one
+      // reported: a full store while sending must not surface as dispatch's abort (or unhandled).
+      let failure: { error: unknown } | undefined;
+      const fail = (error: unknown): undefined => {
+        failure ??= { error };
         stop.abort();
-        await collecting.catch(() => undefined);
-        throw error;
-      }
-      if (mode === 'json') jsonLine('dispatched', { ...report, task, target: flags.local ? 'embedded' : target.name });
-      else if (!perJobShown) note(`dispatched ${report.jobs} jobs in ${report.messages} messages (run ${report.run})`);
-      return exitCodeOf(await collecting);
+        return undefined;
+      };
+      const sent = dispatched.then((report) => {
+        // Said once the sending ends, while collecting goes on.
+        if (mode === 'json') jsonLine('dispatched', { ...report, task, target: flags.local ? 'embedded' : target.name });
+        else if (!perJobShown) note(`dispatched ${report.jobs} jobs in ${report.messages} messages (run ${report.run})`);
+        return report;
+      });
+      const [report, collected] = await Promise.all([
+        sent.catch(fail),
+        collectWithOutput(target, store, store.requireRun(run), flags, { events, failuresShown: perJobShown, signal: stop.signal }).catch(fail),
+      ]);
+      if (!report || !collected) throw failure!.error;
+      return exitCodeOf(collected);
     } finally {
       if (runtime) await runtime.stop();
       else target.close();

@@ -7,6 +7,8 @@ import type { Target } from '../../cli/endpoint/target.js';
 import { isProcessAlive } from '../../cli/processes.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// Resolved here, not from the child's working directory (which may be anywhere, with no node_modules).
+const tsx = import.meta.resolve('tsx');
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
@@ -23,7 +25,7 @@ export type SpawnCliOptions = {
 /** @param options a SpawnCliOptions, or just the working directory */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): ChildProcess {
   const { cwd = root, detached = false } = typeof options === 'string' ? { cwd: options } : options;
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/bin.ts'), ...args], {
+  return spawn(process.execPath, ['--import', tsx, join(root, 'cli/bin.ts'), ...args], {
     cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

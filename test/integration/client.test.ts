@@ -9,10 +9,11 @@ import type { MapResult } from '../../cli/client/types.js';
 import { writeLocalState } from '../../cli/endpoint/local-state.js';
 import { startLocalRuntime } from '../../cli/local/local-runtime.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
+import { STORE_MAX_BYTES_ENV } from '../../cli/master/store/database.js';
 import { RunStore } from '../../cli/master/store/run-store.js';
 import { TaskRegistry } from '../../functions/tasks/registry.js';
 import * as builtin from '../../functions/tasks/builtin.js';
-import { UsageError } from '../../functions/wire/errors.js';
+import { StorageError, UsageError } from '../../functions/wire/errors.js';
 import * as tasks from '../fixtures/project/tasks.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -207,6 +208,22 @@ describe('map()', () => {
     // Assess
     await expect(iterating).rejects.toThrow("input 1: the input does not match task word-count's schema at text: Invalid input: expected string, received number");
     expect(seen).toEqual([0]);
+  });
+
+  it('fails with the store\'s error (not the stop it causes) when the store fills while a stream is still being sent', async () => {
+    // Prepare: a store capped at its first pages; a stream that gives 3,000 inputs, then waits.
+    process.env[STORE_MAX_BYTES_ENV] = '4096';
+    const { fan } = await client().finally(() => delete process.env[STORE_MAX_BYTES_ENV]);
+    const never = gate();
+    async function* thenWait() {
+      for (let i = 0; i < 3000; i++) yield i;
+      await never.opened;
+    }
+    // Act
+    const iterating = fan.mapAll(tasks.cube, thenWait());
+    // Assess
+    await expect(iterating).rejects.toThrow(StorageError);
+    await expect(iterating).rejects.toThrow(/the disk is full \(or the database reached its size limit\)/);
   });
 
   it('stops on an abort signal, throwing its reason, and leaves the run resumable', async () => {
