@@ -37,6 +37,16 @@ const concurrencyOption = () => new Option('--concurrency <n>', 'pollers per pro
 const functionTimeoutOption = () =>
   new Option('--function-timeout <seconds>', 'an invocation running longer is stopped and its batch fails, as on Lambda').default(WORKER_TIMEOUT_SECONDS).argParser(secondsFlag('--function-timeout', 1, 900));
 const waitTimeOption = () => new Option('--wait-time <seconds>', 'long-poll wait per receive; draining takes at most this long').default(5).argParser(integerFlag('--wait-time', 0, 20));
+/** What `local` and `work` start workers with: the event source's settings and the handler's. */
+function addWorkerOptions(command: Command): Command {
+  return command
+    .addOption(concurrencyOption())
+    .addOption(tasksOption())
+    .addOption(batchSizeOption())
+    .addOption(functionTimeoutOption())
+    .addOption(waitTimeOption())
+    .addOption(logLevelOption());
+}
 
 export function buildProgram(): Command {
   const program = new Command('fanout')
@@ -126,19 +136,12 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/runs-command.js')).runsCommand(flags)));
 
-  program
-    .command('local')
+  addWorkerOptions(program.command('local'))
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
     .option('--memory', 'keep queues and messages in memory only (default: in .fanout/local/, kept across restarts)')
     .option('--reset', 'wipe the queues and messages kept in .fanout/local/ before starting')
     .addOption(new Option('--workers <n>', 'worker processes (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
-    .addOption(concurrencyOption())
-    .addOption(tasksOption())
-    .addOption(batchSizeOption())
-    .addOption(functionTimeoutOption())
-    .addOption(waitTimeOption())
-    .addOption(logLevelOption())
     .action(async (flags) => exit(await (await import('./commands/local-command.js')).localCommand(flags)));
 
   addTargetOptions(program.command('redrive'))
@@ -148,15 +151,9 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/redrive-command.js')).redriveCommand(flags)));
 
-  addTargetOptions(program.command('work'))
+  addWorkerOptions(addTargetOptions(program.command('work')))
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
-    .addOption(concurrencyOption())
-    .addOption(tasksOption())
-    .addOption(batchSizeOption())
-    .addOption(functionTimeoutOption())
-    .addOption(waitTimeOption())
-    .addOption(logLevelOption())
     .action(async (flags) => exit(await (await import('./commands/work-command.js')).workCommand(flags)));
 
   addTargetOptions(program.command('status'))
