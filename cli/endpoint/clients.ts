@@ -24,14 +24,22 @@ export type SqsClientOptions = {
   counter?: RequestCounter;
 };
 
-/** Endpoint, region and credentials for a client of any service. */
+/**
+ * Endpoint, region and credentials for a client of any service. The SDK asks for the region on
+ * every request (several times): it is worked out once per client, since an unset region makes
+ * the SDK's chain throw and read the config files each time it is asked.
+ */
 function base(connection: Connection) {
   if (connection.kind === 'aws') return {};
   const { url } = connection;
+  let region: Promise<string> | undefined;
   return {
     endpoint: url,
-    region: connection.region ?? (async () => regionInUrl(url) ?? (await sdkDefaults().region()) ?? LOCAL_REGION),
+    region: connection.region ?? (() => (region ??= (async () => regionInUrl(url) ?? (await sdkDefaults().region()) ?? LOCAL_REGION)())),
     credentials: connection.credentials ?? (() => sdkDefaults().credentials()),
+    // Settings that only choose among AWS's own endpoints: fixed, so the SDK does not look them up per request.
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
   };
 }
 
@@ -46,14 +54,19 @@ let defaults: { region(): Promise<string | undefined>; credentials(): Promise<Id
 function sdkDefaults(): NonNullable<typeof defaults> {
   if (defaults) return defaults;
   const probe = new SQSClient({});
+  let region: Promise<string | undefined> | undefined;
+  // Nothing configured is remembered: the chain would look through every source again on each request.
+  let placeholders = false;
   return (defaults = {
-    region: () => probe.config.region().catch(() => undefined),
+    region: () => (region ??= probe.config.region().catch(() => undefined)),
     credentials: async () => {
+      if (placeholders) return LOCAL_CREDENTIALS;
       try {
         return await probe.config.credentials();
       } catch (error) {
-        if (/Could not load credentials from any providers/.test((error as Error).message ?? '')) return LOCAL_CREDENTIALS;
-        throw error;
+        if (!/Could not load credentials from any providers/.test((error as Error).message ?? '')) throw error;
+        placeholders = true;
+        return LOCAL_CREDENTIALS;
       }
     },
   });
