@@ -179,7 +179,7 @@ export class Collector {
         if (parsed.run !== run) throw new Error(`it belongs to run ${parsed.run}, not ${run}`);
         const outside = parsed.results.find((r) => jobs !== undefined && r.id >= jobs);
         if (outside) throw new Error(`job id ${outside.id} is outside run ${run}'s 0-${jobs! - 1}`);
-        incoming.push({ messageId, origin: { worker: parsed.worker, cold: parsed.cold, attempt: parsed.attempt }, results: parsed.results });
+        incoming.push({ messageId, origin: { worker: parsed.worker, cold: parsed.cold, attempt: parsed.attempt }, results: parsed.results, body });
       } catch (error) {
         malformed.push({ messageId, reason: errorInfo(error).message, body });
       }
