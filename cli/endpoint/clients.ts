@@ -89,7 +89,52 @@ export function createSqsClient(connection: Connection, options: SqsClientOption
   });
   if (options.counter) countRequests(client, options.counter);
   if (connection.kind === 'endpoint') explainForeignAnswers(client, connection.url);
+  nativeMessageBodies(client);
   return client;
+}
+
+type SerializeRequest = (operation: { name?: string }, input: unknown, context: unknown) => Promise<{ body?: unknown }>;
+
+/**
+ * Sends are written with JSON.stringify. The SDK's JSON writer escapes every character of every
+ * message body in JavaScript (the largest CPU cost of a send); for a send whose members are all
+ * strings and numbers, JSON.stringify writes the same JSON, natively, about four times as fast.
+ * Any other input (binary attributes, a member it does not know) takes the SDK's own path.
+ */
+function nativeMessageBodies(client: SQSClient): void {
+  const protocol = client.config.protocol as unknown as { serializeRequest: SerializeRequest };
+  const serialize = protocol.serializeRequest.bind(protocol);
+  protocol.serializeRequest = async (operation, input, context) => {
+    if ((operation.name !== 'SendMessageBatch' && operation.name !== 'SendMessage') || !isPlainSend(input)) return serialize(operation, input, context);
+    // The request as the SDK builds it (endpoint, headers), around a body of ours.
+    const request = await serialize(operation, { QueueUrl: (input as { QueueUrl: string }).QueueUrl }, context);
+    request.body = JSON.stringify(input);
+    return request;
+  };
+}
+
+/** Members of SendMessage(Batch) JSON.stringify writes exactly as the SDK does: strings and numbers. */
+const SEND_MEMBERS = new Set(['QueueUrl', 'MessageBody', 'DelaySeconds', 'MessageDeduplicationId', 'MessageGroupId', 'Id']);
+
+function isPlainSend(input: unknown): boolean {
+  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const plainMembers = (value: Record<string, unknown>, entries: boolean): boolean => {
+    for (const key in value) {
+      const member = value[key];
+      if (member === undefined) continue;
+      if (key === 'Entries' && entries) {
+        if (!Array.isArray(member) || !member.every((entry) => isRecord(entry) && plainMembers(entry, false))) return false;
+      } else if (key === 'MessageAttributes') {
+        if (!isRecord(member) || !Object.values(member).every(isStringAttribute)) return false;
+      } else if (!SEND_MEMBERS.has(key) || !(typeof member === 'string' || (typeof member === 'number' && Number.isFinite(member)))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  const isStringAttribute = (value: unknown): boolean =>
+    isRecord(value) && Object.keys(value).every((key) => (key === 'DataType' || key === 'StringValue') && (value[key] === undefined || typeof value[key] === 'string'));
+  return isRecord(input) && Object.getPrototypeOf(input) === Object.prototype && plainMembers(input, true);
 }
 
 /**

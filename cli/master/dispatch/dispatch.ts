@@ -193,19 +193,25 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
   const lingerMs = options.lingerMs ?? PACKING.lingerMs;
   const inputs = stream ? readInputs(source, next) : undefined;
   let pending: Promise<IteratorResult<Input>> | undefined;
-  const add = async (input: Input): Promise<void> => {
+  /** Packs the next job; returns a message it filled. Not async: a run of millions adds them one after another. */
+  const add = (input: Input): Packed | undefined => {
     const entry = jobEntry(next, input.value);
     const bytes = byteLength(entry);
     // The input's share of the entry: what the cost ledger counts as payload.
     windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
     const packed = packer.add(entry, bytes);
-    if (packed) await take(packed);
     next++;
+    return packed;
   };
   try {
     if (!stream) {
       // Counts, files and arrays: read in batches, no await per input.
-      for await (const batch of readInputBatches(source, next)) for (const input of batch) await add(input);
+      for await (const batch of readInputBatches(source, next)) {
+        for (const input of batch) {
+          const packed = add(input);
+          if (packed) await take(packed);
+        }
+      }
     } else {
       for (;;) {
         const current = (pending ??= inputs!.next());
@@ -221,7 +227,8 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
         pending = undefined;
         if (step.done) break;
         await check!(step.value, next);
-        await add(step.value);
+        const packed = add(step.value);
+        if (packed) await take(packed);
       }
     }
     const last = packer.flush();
