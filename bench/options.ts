@@ -38,17 +38,20 @@ export type BenchOptions = {
   cpuProfile: string | undefined;
   /** Print the JSON line only (no progress on stderr). @default false */
   json: boolean;
+  /** Runs of the compiled `fanout run --local` (ten jobs) timed for `startup_ms`, after the benchmark; 0 skips it. @default 5 */
+  startupRuns: number;
 };
 
 export const USAGE = `usage: npm run bench -- --jobs N [--task square|burn|sleep] [--input MS] [--target embedded|localstack]
                             [--workers K] [--pollers P] [--pack N] [--receivers R] [--send-concurrency C]
-                            [--timeout S] [--cpu-prof FILE] [--json]
+                            [--timeout S] [--cpu-prof FILE] [--startup-runs K] [--json]
   --workers K   K worker processes (WorkerProcesses); 0 (default) = pollers in this process
   --pollers P   pollers per process (default 2)
   --pack N, --receivers R, --send-concurrency C: override dispatch's jobs per message, collect's
                 receivers and dispatch's SendMessageBatch calls in flight (default: theirs)
   --input MS    the constant input of a non-square task (default 10: burn spins 10 ms per job)
   --cpu-prof F  write a CPU profile of the timed window (this process only) to F
+  --startup-runs K  time K runs of the compiled \`fanout run --local\` (ten jobs) for startup_ms (default 5; 0: skip)
   --target localstack needs LOCALSTACK_ENDPOINT (e.g. from \`npm run -s localstack -- start\`)
 The last stdout line is one JSON object.`;
 
@@ -72,6 +75,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         timeout: { type: 'string', default: '600' },
         json: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
+        'startup-runs': { type: 'string', default: '5' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -95,6 +99,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     timeoutSeconds: secondsFlag('--timeout', 1)(values.timeout),
     cpuProfile: values['cpu-prof'],
     json: values.json,
+    startupRuns: integerFlag('--startup-runs', 0, 100)(values['startup-runs']),
   };
 }
 

@@ -8,6 +8,7 @@ if (problem) {
   process.stderr.write(`${problem}\n`);
   process.exitCode = 1;
 } else {
+  (await import('./compile-cache.js')).enableCompileCache();
   const { main } = await import('./program.js');
   process.exitCode = await main(process.argv.slice(2));
 }

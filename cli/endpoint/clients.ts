@@ -1,12 +1,13 @@
 /**
  * The one factory for fanout's AWS SDK clients (SQS, CloudFormation, Lambda): the same
  * connection, region and credentials rules for each, and for SQS a keep-alive socket pool sized
- * for our concurrency and an optional request counter.
+ * for our concurrency and an optional request counter. CloudFormation and Lambda are loaded only
+ * when asked for: a local run never needs them.
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { isLoopback, regionInUrl, type Connection } from './connection.js';
@@ -166,11 +167,15 @@ function explainForeignAnswers(client: SQSClient, url: string): void {
   );
 }
 
-export function createCloudFormationClient(connection: Connection): CloudFormationClient {
+/** The CloudFormation client; its package is loaded on first use (only deployed stacks need it). */
+export async function createCloudFormationClient(connection: Connection): Promise<CloudFormationClient> {
+  const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
   return new CloudFormationClient(base(connection));
 }
 
-export function createLambdaClient(connection: Connection): LambdaClient {
+/** The Lambda client; its package is loaded on first use (only a deployed worker needs it). */
+export async function createLambdaClient(connection: Connection): Promise<LambdaClient> {
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
   return new LambdaClient(base(connection));
 }
 

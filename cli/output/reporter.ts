@@ -3,8 +3,14 @@
  * otherwise, or JSON lines on stdout with `--json` (for programs). Decoration goes to stderr so
  * stdout carries only data.
  */
-import { SingleBar, Presets } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { MasterEmitter } from '../master/events.js';
+
+/** cli-progress, loaded when a bar is shown (a terminal): runs for programs and pipes never load it. */
+function cliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+}
 
 export type OutputMode = 'tty' | 'plain' | 'json';
 
@@ -87,6 +93,7 @@ export function showProgress(events: MasterEmitter, mode: OutputMode, options: P
   };
 
   if (mode === 'tty') {
+    const { SingleBar, Presets } = cliProgress();
     const bar = new SingleBar(
       { format: `${options.label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} | eta {honestEta}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
       Presets.shades_classic,

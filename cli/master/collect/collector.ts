@@ -177,8 +177,9 @@ export class Collector {
       try {
         const parsed = parseResultMessage(body);
         if (parsed.run !== run) throw new Error(`it belongs to run ${parsed.run}, not ${run}`);
-        const outside = parsed.results.find((r) => jobs !== undefined && r.id >= jobs);
-        if (outside) throw new Error(`job id ${outside.id} is outside run ${run}'s 0-${jobs! - 1}`);
+        if (jobs !== undefined) {
+          for (const result of parsed.results) if (result.id >= jobs) throw new Error(`job id ${result.id} is outside run ${run}'s 0-${jobs - 1}`);
+        }
         incoming.push({ messageId, origin: { worker: parsed.worker, cold: parsed.cold, attempt: parsed.attempt }, results: parsed.results, body });
       } catch (error) {
         malformed.push({ messageId, reason: errorInfo(error).message, body });
@@ -193,7 +194,8 @@ export class Collector {
       return;
     }
     for (const bad of malformed) events?.emit('malformed', { run, messageId: bad.messageId, reason: bad.reason });
-    for (const result of outcome.fresh) events?.emit('result', { run, result: result as Result });
+    // One event per job: built only when someone listens (a run of millions has no per-job display).
+    if (events && events.listenerCount('result') > 0) for (const result of outcome.fresh) events.emit('result', { run, result: result as Result });
     for (const conflict of outcome.conflicts) events?.emit('conflict', { run, conflict });
     for (const id of outcome.duplicates) events?.emit('duplicate', { run, id });
     await deleteMessages(sqs, queueUrl, messages).catch((error: unknown) =>
