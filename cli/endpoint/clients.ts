@@ -4,8 +4,8 @@
  * for our concurrency and an optional request counter. CloudFormation and Lambda are loaded only
  * when asked for: a local run never needs them.
  */
-import { Agent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -73,8 +73,17 @@ function sdkDefaults(): NonNullable<typeof defaults> {
   });
 }
 
+/**
+ * node:http and node:https as CommonJS modules: an ESM import of node:http builds its ESM facade,
+ * whose getters load undici (fetch, WebSocket), 30 ms of every command's start.
+ */
+const http = () => process.getBuiltinModule('node:http') as typeof Http;
+const https = () => process.getBuiltinModule('node:https') as typeof Https;
+
 export function createSqsClient(connection: Connection, options: SqsClientOptions = {}): SQSClient {
   const maxSockets = options.maxSockets ?? 64;
+  const { Agent } = http();
+  const { Agent: HttpsAgent } = https();
   const client = new SQSClient({
     ...base(connection),
     // On loopback the MD5 checks of message bodies guard nothing (no network between the ends) and

@@ -9,7 +9,8 @@
  * more CPU per request than the SQS action itself, and loading it took a fifth of `npm start`.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type * as Http from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AccessKey } from '../endpoint/credentials.js';
 import type { SqsAction, SqsStore } from './fauxqs-stores.js';
 import { MAX_BODY_BYTES, refusalBeforeBody, SQS_TARGET_PREFIX, tooLarge } from './request-guard.js';
@@ -29,6 +30,8 @@ const KEEP_ALIVE_MS = 72_000;
 
 export function createSqsServer(options: SqsServerOptions): Server {
   const verifier = new SigV4Verifier(options.key, 'sqs');
+  // As a CommonJS module: node:http's ESM facade would load undici (see clients.ts).
+  const { createServer } = process.getBuiltinModule('node:http') as typeof Http;
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, (request, response) => {
     const refusal = refusalBeforeBody(request.method, request.url, request.headers);
     if (refusal) {
