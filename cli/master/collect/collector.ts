@@ -30,6 +30,8 @@ export type CollectorOptions = {
   /** Long-poll receivers at most. */
   receivers: number;
   events: MasterEmitter | undefined;
+  /** Awaited after each batch (see CollectOptions.pace). */
+  pace?: (() => Promise<unknown> | undefined) | undefined;
 };
 
 /** Why collecting ended. */
@@ -202,6 +204,7 @@ export class Collector {
       events?.emit('warning', { message: `delete failed (the results are stored; repeats will be dropped): ${errorInfo(error).message}` }),
     );
     if (!this.#finished()) this.#sentAllIn();
+    await this.#options.pace?.();
   }
 
   /** True (and stops) once every job of the run has a stored result. */
