@@ -118,7 +118,8 @@ function nativeMessageBodies(client: SQSClient): void {
     if ((operation.name !== 'SendMessageBatch' && operation.name !== 'SendMessage') || !isPlainSend(input)) return serialize(operation, input, context);
     // The request as the SDK builds it (endpoint, headers), around a body of ours.
     const request = await serialize(operation, { QueueUrl: (input as { QueueUrl: string }).QueueUrl }, context);
-    request.body = JSON.stringify(input);
+    // As bytes: the signer hashes them and the socket writes them, with no copy of the text for each.
+    request.body = Buffer.from(JSON.stringify(input));
     return request;
   };
 }

@@ -31,7 +31,7 @@ import { dispatchStopped } from '../store/run-state.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
 import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, type Input, type InputsSource } from './inputs.js';
-import { autoJobsPerMessage, PACKING } from './pack-size.js';
+import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
   target: Target;
@@ -102,14 +102,14 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
     const run = options.run ?? newRunId();
     if (!isRunId(run)) throw new UsageError(`a run id is 1-64 letters, digits, "-" or "_" (given ${JSON.stringify(run)})`);
     if (store.getRun(run)) throw new UsageError(`run ${run} already exists in ${store.path}: dispatch it under another id, or --resume it`);
-    const parallel = target.connection.kind === 'aws' ? PACKING.parallelMessages : PACKING.localParallelMessages;
+    const packFor = (jobs: number) => (target.connection.kind === 'aws' ? autoJobsPerMessage(jobs) : localJobsPerMessage(jobs));
     let jobsPerMessage = options.jobsPerMessage;
     if (isRereadable(source)) {
       // Checked whole before anything is sent or recorded: bad input leaves no trace.
       total = await checkInputs(source, task, schema, jobsPerMessage ?? 1);
       if (total === 0) throw new UsageError('nothing to dispatch: no inputs');
     }
-    jobsPerMessage ??= total === undefined ? PACKING.maxJobsPerMessage : autoJobsPerMessage(total, parallel);
+    jobsPerMessage ??= total === undefined ? PACKING.maxJobsPerMessage : packFor(total);
     record = store.createRun({
       id: run,
       task,
