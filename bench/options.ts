@@ -10,9 +10,22 @@ import { integerFlag, oneOf, secondsFlag } from '../cli/commands/validation.js';
 export const BENCH_TARGETS = ['embedded', 'localstack'] as const;
 export type BenchTarget = (typeof BENCH_TARGETS)[number];
 
+export const BENCH_MODES = ['all-in-one', 'cli'] as const;
+export type BenchMode = (typeof BENCH_MODES)[number];
+
+/** Above this many jobs the benchmark runs the real CLI, each part in its own process (`--mode cli`). */
+export const CLI_MODE_ABOVE_JOBS = 1_000_000;
+
 export type BenchOptions = {
   /** Jobs in the run. */
   jobs: number;
+  /**
+   * `all-in-one`: server, workers, dispatch and collect in this process (workers in K processes
+   * with --workers K), timed and profiled from here. `cli`: `fanout local`, `fanout dispatch` and
+   * `fanout collect` each in its own process (cli-bench.ts), for each one's peak RSS.
+   * @default - all-in-one up to a million jobs, cli above
+   */
+  mode: BenchMode;
   /** A registered task. @default 'square' */
   task: string;
   /**
@@ -38,17 +51,28 @@ export type BenchOptions = {
   cpuProfile: string | undefined;
   /** Print the JSON line only (no progress on stderr). @default false */
   json: boolean;
+  /** Runs of the compiled `fanout run --local` (ten jobs) timed for `startup_ms`, after the benchmark; 0 skips it. @default 5 */
+  startupRuns: number;
+  /**
+   * `--mode cli`: the CLI processes' semi-space cap in MB (`node --max-semi-space-size`, as `npm
+   * start` runs the CLI); 0 runs them with Node's defaults (up to 64 MB here). @default 16
+   */
+  semiSpaceMb: number;
 };
 
-export const USAGE = `usage: npm run bench -- --jobs N [--task square|burn|sleep] [--input MS] [--target embedded|localstack]
+export const USAGE = `usage: npm run bench -- --jobs N [--mode all-in-one|cli] [--task square|burn|sleep] [--input MS] [--target embedded|localstack]
                             [--workers K] [--pollers P] [--pack N] [--receivers R] [--send-concurrency C]
-                            [--timeout S] [--cpu-prof FILE] [--json]
-  --workers K   K worker processes (WorkerProcesses); 0 (default) = pollers in this process
+                            [--timeout S] [--cpu-prof FILE] [--startup-runs K] [--semi-space-mb M] [--json]
+  --mode M      all-in-one (default up to 1,000,000 jobs): everything in this process but worker processes;
+                cli (default above): fanout local, fanout dispatch and fanout collect each in its own process
+  --workers K   K worker processes (WorkerProcesses); 0 (default) = pollers in this process (cli mode: 2)
   --pollers P   pollers per process (default 2)
   --pack N, --receivers R, --send-concurrency C: override dispatch's jobs per message, collect's
                 receivers and dispatch's SendMessageBatch calls in flight (default: theirs)
   --input MS    the constant input of a non-square task (default 10: burn spins 10 ms per job)
   --cpu-prof F  write a CPU profile of the timed window (this process only) to F
+  --startup-runs K  time K runs of the compiled \`fanout run --local\` (ten jobs) for startup_ms (default 5; 0: skip)
+  --semi-space-mb M  --mode cli: run the CLI processes with node --max-semi-space-size=M, as npm start does (default 16; 0: Node's default)
   --target localstack needs LOCALSTACK_ENDPOINT (e.g. from \`npm run -s localstack -- start\`)
 The last stdout line is one JSON object.`;
 
@@ -61,10 +85,11 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
       allowPositionals: false,
       options: {
         jobs: { type: 'string' },
+        mode: { type: 'string' },
         task: { type: 'string', default: 'square' },
         input: { type: 'string', default: '10' },
         target: { type: 'string', default: 'embedded' },
-        workers: { type: 'string', default: '0' },
+        workers: { type: 'string' },
         pollers: { type: 'string', default: '2' },
         pack: { type: 'string' },
         receivers: { type: 'string' },
@@ -72,6 +97,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
         timeout: { type: 'string', default: '600' },
         json: { type: 'boolean', default: false },
         'cpu-prof': { type: 'string' },
+        'startup-runs': { type: 'string', default: '5' },
+        'semi-space-mb': { type: 'string', default: '16' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -82,12 +109,15 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   if (values.jobs === undefined) throw new UsageError(`--jobs is required\n${USAGE}`);
   const task = oneOf('--task', BUILTIN_TASKS.names())(values.task);
+  const jobs = integerFlag('--jobs', 1, 10_000_000)(values.jobs);
+  const mode = values.mode === undefined ? (jobs > CLI_MODE_ABOVE_JOBS ? 'cli' : 'all-in-one') : oneOf('--mode', BENCH_MODES)(values.mode);
   return {
-    jobs: integerFlag('--jobs', 1, 10_000_000)(values.jobs),
+    jobs,
+    mode,
     task,
     input: millisecondsFlag('--input', values.input),
     target: oneOf('--target', BENCH_TARGETS)(values.target),
-    workers: integerFlag('--workers', 0, 64)(values.workers),
+    workers: integerFlag('--workers', 0, 64)(values.workers ?? (mode === 'cli' ? '2' : '0')),
     pollers: integerFlag('--pollers', 1, 64)(values.pollers),
     pack: values.pack === undefined ? undefined : integerFlag('--pack', 1, 100_000)(values.pack),
     receivers: values.receivers === undefined ? undefined : integerFlag('--receivers', 1, 64)(values.receivers),
@@ -95,6 +125,8 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions | 'help' {
     timeoutSeconds: secondsFlag('--timeout', 1)(values.timeout),
     cpuProfile: values['cpu-prof'],
     json: values.json,
+    startupRuns: integerFlag('--startup-runs', 0, 100)(values['startup-runs']),
+    semiSpaceMb: integerFlag('--semi-space-mb', 0, 1024)(values['semi-space-mb']),
   };
 }
 

@@ -34,8 +34,8 @@ export function packageOf(url: string, functionName: string): string {
 /** A package's share of the work, by what it is there for. */
 export function categoryOf(pkg: string): string {
   if (pkg.startsWith('@smithy/') || pkg.startsWith('@aws-sdk/')) return 'AWS SDK client (serde, middleware, signing, MD5)';
-  if (['fastify', 'fauxqs', 'find-my-way', 'avvio', 'light-my-request', 'fast-json-stringify', 'ajv', 'valibot', 'toad-cache', 'ipaddr.js'].includes(pkg)) {
-    return 'embedded server (fauxqs on fastify)';
+  if (['fauxqs', 'toad-cache', 'fanout:cli/local/sqs-server', 'fanout:cli/local/sigv4', 'fanout:cli/local/request-guard'].includes(pkg)) {
+    return 'embedded server (fauxqs, its HTTP side, SigV4 checks)';
   }
   if (pkg === 'zod') return 'zod validation';
   if (pkg === 'fanout:functions/contract') return 'contract (JSON encode/parse, packing)';

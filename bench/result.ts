@@ -16,6 +16,10 @@ export type BenchResult = {
   requests_per_1k_jobs: number;
   /** Peak RSS of this process plus each worker process's own peak (a sum of high-water marks). */
   peak_rss_mb: number;
+  /** Median wall time of the compiled `fanout run --local` for ten jobs, the whole command; null when skipped or dist/ is not built. */
+  startup_ms: number | null;
+  /** CPU time per job, in µs: `cpu_s` (every process) over the jobs. */
+  per_job_us: number;
   requests_total: number;
   /** CPU time (user + system) of this process and every worker process from dispatch start to collect end. */
   cpu_s: number;
@@ -47,7 +51,8 @@ export function formatSummary(r: BenchResult): string {
     `${r.jobs} ${r.task} jobs on ${r.target} in ${r.messages} message(s) of ≤${r.jobs_per_message}: ${r.complete ? 'complete' : `INCOMPLETE (${r.ok} ok, ${r.failed} failed)`}`,
     `  dispatch ${r.dispatch_s.toFixed(3)} s + collect ${r.collect_s.toFixed(3)} s = ${r.total_s.toFixed(3)} s → ${r.jobs_per_s} jobs/s (CPU ${r.cpu_s.toFixed(3)} s)`,
     `  ${r.requests_total} SQS requests (${r.requests_per_1k_jobs} per 1,000 jobs): ${ops}`,
-    `  peak RSS ${r.peak_rss_mb} MB${rss}`,
+    `  peak RSS ${r.peak_rss_mb} MB${rss}; ${r.per_job_us} µs CPU per job`,
+    `  \`fanout run --local\` (10 jobs, compiled): ${r.startup_ms === null ? 'not measured' : `${r.startup_ms} ms`}`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 /**
- * The fan-out benchmark: `npm run bench -- --jobs N [--task square|burn] [--target embedded|localstack]
- * [--workers K] --json`.
+ * The fan-out benchmark: `npm run bench -- --jobs N [--mode all-in-one|cli] [--task square|burn]
+ * [--target embedded|localstack] [--workers K] --json`. Above a million jobs it runs the real CLI,
+ * each part in its own process (cli-bench.ts); what follows describes the all-in-one mode.
  *
  * Sets up fresh queues and starts the workers first (not timed), then times dispatch and collect
  * of one run back to back, as `fanout run` does: `total_s` runs from dispatch's start to
@@ -25,6 +26,8 @@ import { openBenchTarget } from './bench-target.js';
 import { startBenchWorkers } from './bench-workers.js';
 import { jobInputs, parseBenchArgs, USAGE, type BenchOptions } from './options.js';
 import { formatSummary, type BenchResult } from './result.js';
+import { measureStartup } from './startup.js';
+import { runCliBench } from './cli-bench.js';
 
 async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchResult> {
   const inputs = jobInputs(options);
@@ -80,6 +83,8 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
         requests: sorted(requests),
         requests_per_1k_jobs: round((requestCount / options.jobs) * 1000, 1),
         peak_rss_mb: round((parentRssKb + workerSnapshot.processRssKb.reduce((a, b) => a + b, 0)) / 1024, 1),
+        startup_ms: null,
+        per_job_us: round(cpuUs / options.jobs, 2),
         // Beyond the issue's keys: enough to read a run without its command line.
         requests_total: requestCount,
         cpu_s: round(cpuUs / 1e6),
@@ -134,7 +139,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = options.json ? () => {} : (line: string) => process.stderr.write(`bench: ${line}\n`);
+  if (options.mode === 'cli') {
+    const result = await runCliBench(options, log);
+    if (!options.json) process.stderr.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.complete ? 0 : 1;
+  }
   const result = await runBench(options, log);
+  if (options.startupRuns > 0) {
+    log(`timing ${options.startupRuns} run(s) of the compiled \`fanout run --local\``);
+    result.startup_ms = (await measureStartup(options.startupRuns)) ?? null;
+    if (result.startup_ms === null) log('dist/ is not built (npm run build): startup_ms not measured');
+  }
   if (!options.json) process.stderr.write(formatSummary(result));
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return result.complete ? 0 : 1;

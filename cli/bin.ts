@@ -8,6 +8,7 @@ if (problem) {
   process.stderr.write(`${problem}\n`);
   process.exitCode = 1;
 } else {
+  (await import('./compile-cache.js')).enableCompileCache();
   (await import('./sqlite-warning.js')).holdBackSqliteWarning();
   const { main } = await import('./program.js');
   process.exitCode = await main(process.argv.slice(2));

@@ -28,7 +28,7 @@ import { BatchSender } from './wire/batch-sender.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, SQS_LIMITS } from './wire/constants.js';
 import { jobEntry, jobMessageHead, parseJobMessage, peekRunId, resultEntry, resultMessageHead, runAttributes, type ContractVersion, type Result, type ResultOrigin } from './wire/contract.js';
 import { errorInfo, isMissingQueue, SendError, UsageError } from './wire/errors.js';
-import { byteLength } from './wire/json.js';
+import { byteBound, byteLength } from './wire/json.js';
 import { entryRoom, pack, type PackLimits } from './wire/packing.js';
 import { replyQueueUrl } from './wire/run-queues.js';
 
@@ -140,6 +140,7 @@ export function resultBodies(v: ContractVersion, run: string, origin: ResultOrig
   const room = entryRoom(head, MESSAGE_LIMITS);
   const entries = results.map((result) => {
     const entry = resultEntry(v, result);
+    if (byteBound(entry) <= room) return entry;
     const bytes = byteLength(entry);
     if (bytes <= room) return entry;
     const message = `result of ${bytes} bytes does not fit in one message (limit ${room} bytes)`;

@@ -8,6 +8,30 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   #ended = false;
   #error: { reason: unknown } | undefined;
   #wake: (() => void) | undefined;
+  /** Producers waiting for the consumer to catch up (see `room`). */
+  #waiting: Array<{ limit: number; resolve: () => void }> = [];
+
+  /** Items pushed and not yet taken. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /**
+   * For a producer that can wait: resolves once no more than `limit` items are queued, or the
+   * queue is released; undefined (nothing to wait for) when there is room already.
+   */
+  room(limit: number): Promise<void> | undefined {
+    if (this.size <= limit || this.#released) return undefined;
+    return new Promise((resolve) => this.#waiting.push({ limit, resolve }));
+  }
+
+  /** The consumer is gone: producers waiting for room wait no longer, and never will. */
+  release(): void {
+    this.#released = true;
+    for (const { resolve } of this.#waiting.splice(0)) resolve();
+  }
+
+  #released = false;
 
   push(item: T): void {
     if (this.#ended) return;
@@ -23,6 +47,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.#notify();
   }
 
+  #roomMade(): void {
+    const size = this.size;
+    this.#waiting = this.#waiting.filter(({ limit, resolve }) => (size <= limit ? (resolve(), false) : true));
+  }
+
   #notify(): void {
     const wake = this.#wake;
     this.#wake = undefined;
@@ -33,6 +62,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     for (;;) {
       if (this.#head < this.#items.length) {
         const item = this.#items[this.#head++]!;
+        if (this.#waiting.length > 0) this.#roomMade();
         // Drop what was consumed now and then, so a long run does not keep every result.
         if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
           this.#items = this.#items.slice(this.#head);

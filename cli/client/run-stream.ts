@@ -38,6 +38,9 @@ export type RunStreamOptions = {
   track(stop: () => Promise<void>): () => void;
 };
 
+/** Results stored and not yet taken by the consumer, at most: past it, collecting waits (memory stays flat however slow the consumer). */
+const QUEUED_RESULTS = 10_000;
+
 export class RunStream<Output> implements MapStream<Output> {
   readonly #options: RunStreamOptions;
   #run: string | undefined;
@@ -88,7 +91,7 @@ export class RunStream<Output> implements MapStream<Output> {
       if (!stop.signal.aborted) {
         const events = new MasterEmitter();
         events.on('result', ({ result }) => queue.push(result));
-        work = this.#work(events, stop.signal).then(
+        work = this.#work(events, stop.signal, () => queue.room(QUEUED_RESULTS)).then(
           () => queue.end(),
           (reason: unknown) => queue.end({ reason }),
         );
@@ -100,6 +103,8 @@ export class RunStream<Output> implements MapStream<Output> {
       }
     } finally {
       stop.abort();
+      // Collecting may be waiting for this consumer to take results: it is gone.
+      queue.release();
       await work;
       untrack();
       signal?.removeEventListener('abort', onAbort);
@@ -112,7 +117,7 @@ export class RunStream<Output> implements MapStream<Output> {
    * stops the other: a failed dispatch (a bad input in a stream) stops collecting, and collecting
    * that ends (a timeout) stops a dispatch still reading a stream, leaving the run resumable.
    */
-  async #work(events: MasterEmitter, signal: AbortSignal): Promise<void> {
+  async #work(events: MasterEmitter, signal: AbortSignal, pace: () => Promise<unknown> | undefined): Promise<void> {
     const { target, store, tasks, start, timeoutMs } = this.#options;
     const stopSending = new AbortController();
     const stopCollecting = new AbortController();
@@ -142,7 +147,7 @@ export class RunStream<Output> implements MapStream<Output> {
     });
     let collected: { report: MapSummary } | undefined;
     try {
-      collected = { report: await collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, stopCollecting.signal]) }) };
+      collected = { report: await collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, stopCollecting.signal]), pace }) };
     } catch (error) {
       failure ??= { error };
     }

@@ -1,4 +1,5 @@
 /** `fanout collect`: gather a run's results into the run store; optionally export them. */
+import { once } from 'node:events';
 import { collect, type CollectReport } from '../master/collect/collect.js';
 import { MasterEmitter } from '../master/events.js';
 import { getMapping } from '../master/operations/event-source-mapping.js';
@@ -48,7 +49,13 @@ export async function collectWithOutput(
   const mode = outputMode(flags.json);
   const events = options.events ?? new MasterEmitter();
   // --json: every result of the run, once — those stored by an earlier collect first.
-  if (mode === 'json') for (const result of store.results(record.id)) jsonLine('result', { run: record.id, ...result });
+  if (mode === 'json') {
+    for (const result of store.results(record.id)) {
+      jsonLine('result', { run: record.id, ...result });
+      const drained = stdoutDrained();
+      if (drained) await drained;
+    }
+  }
   // Ctrl-C: stop collecting, keep what was stored, print where things stand.
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
@@ -59,7 +66,10 @@ export async function collectWithOutput(
   const stopProgress = showProgress(events, mode, { label: `collecting ${record.id}`, total, done: record.counts.done });
   let report: CollectReport;
   try {
-    report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal });
+    // --json writes a line per result: a reader slower than the collector holds it back (stdout to a
+    // pipe is asynchronous: unread lines would pile up in memory).
+    const pace = mode === 'json' ? stdoutDrained : undefined;
+    report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal, pace });
   } finally {
     stopProgress();
     process.off('SIGINT', onSignal);
@@ -72,6 +82,11 @@ export async function collectWithOutput(
   }
   printSummary(report, store, { mode, seconds: (performance.now() - started) / 1000, failuresShown: options.failuresShown, exportedTo });
   return report;
+}
+
+/** Resolves once stdout has room again; at once (no promise) when it has. */
+function stdoutDrained(): Promise<unknown> | undefined {
+  return process.stdout.writableNeedDrain ? once(process.stdout, 'drain') : undefined;
 }
 
 /** A disabled mapping means no Lambda will run the jobs: say so before waiting for them. */

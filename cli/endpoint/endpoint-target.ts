@@ -1,7 +1,7 @@
 /** A target on an endpoint whose queues fanout creates itself: the embedded server, LocalStack. */
 import { createSqsClient, type RequestCounter } from './clients.js';
 import { endpointConnection } from './connection.js';
-import type { AccessKey } from './credentials.js';
+import { LOCAL_REGION, type AccessKey } from './credentials.js';
 import { createQueues, type LocalQueueOverrides } from './queues.js';
 import { openTarget, type Target } from './target.js';
 
@@ -17,7 +17,9 @@ export type EndpointTargetOptions = {
 
 /** Creates (or finds) the three queues at `endpoint` and opens a target on them. */
 export async function openEndpointTarget(endpoint: string, options: EndpointTargetOptions = {}): Promise<Target> {
-  const connection = endpointConnection(endpoint, { credentials: options.credentials });
+  // The embedded server (its key given) lives in us-east-1: asking the SDK's region chain would end
+  // in a request to the EC2 instance metadata service, which off EC2 waits for its timeout.
+  const connection = endpointConnection(endpoint, { credentials: options.credentials, ...(options.credentials && { region: LOCAL_REGION }) });
   const sqs = createSqsClient(connection, { counter: options.counter });
   try {
     const queues = await createQueues(sqs, connection, options.queues);

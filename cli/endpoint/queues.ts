@@ -44,6 +44,13 @@ export async function createQueues(sqs: SQSClient, connection: EndpointConnectio
   };
   const size = String(QUEUES.messageBytes);
   const suffix = overrides.nameSuffix ? `-${overrides.nameSuffix}` : '';
+  // The finished queue alongside the dead-letter queue; the dispatched queue names the latter's ARN.
+  const finishing = create(QUEUES.finished.name + suffix, {
+    VisibilityTimeout: String(overrides.finishedVisibilityTimeoutSeconds ?? QUEUES.finished.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(QUEUES.finished.retentionSeconds),
+    MaximumMessageSize: size,
+  });
+  finishing.catch(() => {});
   const deadLetter = await create(QUEUES.deadLetter.name + suffix, {
     MessageRetentionPeriod: String(QUEUES.deadLetter.retentionSeconds),
     MaximumMessageSize: size,
@@ -57,12 +64,7 @@ export async function createQueues(sqs: SQSClient, connection: EndpointConnectio
       maxReceiveCount: overrides.maxReceiveCount ?? QUEUES.dispatched.maxReceiveCount,
     }),
   });
-  const finished = await create(QUEUES.finished.name + suffix, {
-    VisibilityTimeout: String(overrides.finishedVisibilityTimeoutSeconds ?? QUEUES.finished.visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(QUEUES.finished.retentionSeconds),
-    MaximumMessageSize: size,
-  });
-  return { dispatched, deadLetter, finished };
+  return { dispatched, deadLetter, finished: await finishing };
 }
 
 /** Queue URLs given explicitly (flags, environment, stack outputs) rather than looked up by name. */

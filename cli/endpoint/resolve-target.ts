@@ -8,6 +8,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { DEFAULT_STACK_NAME } from '../../functions/wire/stack-outputs.js';
 import { createSqsClient, type RequestCounter } from './clients.js';
 import { AWS, endpointConnection, type Connection } from './connection.js';
+import { LOCAL_REGION } from './credentials.js';
 import { localStatePath, readLocalState, runningLocal } from './local-state.js';
 import { findQueues, queueUrlsFromEnv } from './queues.js';
 import { readStackOutputs, type StackOutputs } from './stack-outputs.js';
@@ -32,17 +33,17 @@ export function targetName(option?: string): string {
 /**
  * The connection a target name stands for: `aws`, `local` (the running `fanout local`, with its
  * key) or a URL. A URL that is the running `fanout local`'s endpoint gets its key too (no other
- * key works there); any other URL is signed with the AWS SDK's credentials.
+ * key works there, and its region, us-east-1); any other URL is signed with the AWS SDK's credentials.
  */
 export async function connectionFor(name: string, home?: string): Promise<Connection> {
   if (name === 'aws') return AWS;
   if (name === 'local') {
     const local = await readLocalState(localStatePath(home));
-    return endpointConnection(local.endpoint, { credentials: local.credentials });
+    return endpointConnection(local.endpoint, { credentials: local.credentials, region: LOCAL_REGION });
   }
   const url = parseEndpoint(name);
   const local = await runningLocal(localStatePath(home));
-  if (local && new URL(local.endpoint).origin === url) return endpointConnection(url, { credentials: local.credentials });
+  if (local && new URL(local.endpoint).origin === url) return endpointConnection(url, { credentials: local.credentials, region: LOCAL_REGION });
   return endpointConnection(url);
 }
 

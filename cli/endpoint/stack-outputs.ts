@@ -3,7 +3,6 @@
  * (cdk-outputs.json) when one is given or present, else from CloudFormation DescribeStacks.
  */
 import { readFile } from 'node:fs/promises';
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { STACK_OUTPUTS } from '../../functions/wire/stack-outputs.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { createCloudFormationClient } from './clients.js';
@@ -59,7 +58,7 @@ async function readOutputsFile(path: string, stack: string, required: boolean): 
 }
 
 async function describeStack(stack: string, connection: Connection): Promise<StackOutputs> {
-  const cloudformation = createCloudFormationClient(connection);
+  const [{ DescribeStacksCommand }, cloudformation] = await Promise.all([import('@aws-sdk/client-cloudformation'), createCloudFormationClient(connection)]);
   const where = connection.kind === 'endpoint' ? connection.url : `AWS (${await cloudformation.config.region().catch(() => 'no region set')})`;
   try {
     const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));

@@ -1,7 +1,7 @@
 /**
- * The embedded SQS server: fauxqs, in this process, on loopback only.
- * We use its `buildApp` and listen ourselves because its `startFauxqs` and CLI bind every
- * interface, which would expose the queues to the network.
+ * The embedded SQS server: fauxqs's SQS store and actions, in this process, on loopback only
+ * (sqs-server.ts). Its `startFauxqs` and CLI bind every interface, which would expose the queues
+ * to the network, and serve SNS, S3 and inspection pages beside SQS.
  *
  * Every request must be an SQS request signed (SigV4) with the server's access key: anything
  * else gets a 403 (request-guard.ts). The key is made at random unless given.
@@ -11,13 +11,13 @@
  * directory: a lock file names its pid.
  */
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { buildApp } from 'fauxqs';
 import { UsageError } from '../../functions/wire/errors.js';
 import { LOCAL_REGION, newAccessKey, type AccessKey } from '../endpoint/credentials.js';
 import { isProcessAlive } from '../processes.js';
-import { openMemoryStores, openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
-import { guardRequests } from './request-guard.js';
+import { loadSqsActions, openMemoryStore, openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
+import { createSqsServer } from './sqs-server.js';
 
 export type EmbeddedServer = {
   /** e.g. http://127.0.0.1:41234 */
@@ -51,8 +51,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
   const { dataDir } = options;
   const unlock = dataDir ? await lockDataDir(dataDir).catch((error: unknown) => Promise.reject(storageError(error, dataDir))) : async () => {};
   let persistent: PersistentStores | undefined;
-  let app: ReturnType<typeof buildApp> | undefined;
+  let server: Server | undefined;
   try {
+    const actions = loadSqsActions();
     if (dataDir) {
       persistent = await (async () => {
         if (options.reset) await wipe(dataDir);
@@ -60,42 +61,53 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
       })().catch((error: unknown) => Promise.reject(storageError(error, dataDir)));
     }
     const released = options.releaseInFlight && persistent ? persistent.releaseInFlight(options.releaseInFlight) : 0;
-    const stores = persistent?.stores ?? (await openMemoryStores());
+    const store = persistent?.sqsStore ?? (await openMemoryStore());
     // Queue URLs on the host the client used (127.0.0.1:port), which resolves on any machine —
     // not fauxqs's default sqs.<region>.localhost, which many resolvers cannot.
-    (stores.sqsStore as { host: string }).host = '';
-    app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores });
+    (store as { host: string }).host = '';
+    (store as { region: string }).region = LOCAL_REGION;
     const credentials = options.credentials ?? newAccessKey();
-    guardRequests(app, credentials);
-    const store = persistent;
-    // After fauxqs's own preClose hook (its stores stop their timers), before the lock goes.
-    app.addHook('onClose', async () => {
-      store?.close();
-      await unlock();
-    });
-    const endpoint = await listen(app, options.port);
+    const opened = createSqsServer({ store, ...(await actions), key: credentials });
+    server = opened;
+    const endpoint = await listen(opened, options.port);
     let closing: Promise<void> | undefined;
-    const opened = app;
-    return { endpoint, credentials, loaded: persistent?.loaded, released, close: () => (closing ??= opened.close()) };
-  } catch (error) {
-    if (app) await app.close();
-    else {
+    const close = async () => {
+      // Long polls end (empty) first, then every connection goes, then the stores.
+      store.shutdown();
+      await new Promise<void>((resolve) => {
+        opened.close(() => resolve());
+        opened.closeAllConnections();
+      });
       persistent?.close();
       await unlock();
-    }
+    };
+    return { endpoint, credentials, loaded: persistent?.loaded, released, close: () => (closing ??= close()) };
+  } catch (error) {
+    if (server?.listening) await new Promise((resolve) => server!.close(resolve));
+    persistent?.close();
+    await unlock();
     throw error;
   }
 }
 
-async function listen(app: ReturnType<typeof buildApp>, port = 0): Promise<string> {
+async function listen(server: Server, port = 0): Promise<string> {
   try {
-    return await app.listen({ host: '127.0.0.1', port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`port ${port} on 127.0.0.1 is already in use: pass --port N (0 for any free port)`);
     }
     throw error;
   }
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('the embedded server has no address');
+  return `http://127.0.0.1:${address.port}`;
 }
 
 /** Takes `dataDir/lock` for this process; refuses if a live process holds it. Returns the release. */

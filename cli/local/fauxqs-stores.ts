@@ -1,9 +1,10 @@
 /**
- * fauxqs's stores, in memory or kept in SQLite under a directory. fauxqs persists only through
- * `startFauxqs({ dataDir })`, which listens on every interface; we listen on loopback ourselves
- * (`buildApp`), so we wire its stores and persistence the way `startFauxqs` does. Its package
- * exports `buildApp` only: the store and persistence classes are loaded from its files (pinned
- * version, see package.json).
+ * fauxqs's SQS store and actions, the store in memory or kept in SQLite under a directory.
+ * fauxqs persists only through `startFauxqs({ dataDir })`, which listens on every interface and
+ * serves SNS, S3 and inspection pages too; we serve its SQS actions alone, on loopback
+ * (sqs-server.ts), so we wire its store and persistence the way `startFauxqs` does. Its package
+ * exports `buildApp` only: the store, persistence and action modules are loaded from its files
+ * (pinned version, see package.json).
  *
  * What fauxqs 2.4.1 keeps (read in its `persistence.js` and `sqsStore.js`): queues with their
  * attributes; every message, written through on send, receive (receipt handle, visibility
@@ -17,27 +18,54 @@
  */
 import type { BuildAppOptions } from 'fauxqs';
 
-export type Stores = NonNullable<BuildAppOptions['stores']>;
-type SqsStore = Stores['sqsStore'];
+type Stores = NonNullable<BuildAppOptions['stores']>;
+export type SqsStore = Stores['sqsStore'];
 type Persistence = NonNullable<SqsStore['persistence']>;
 type Queue = ReturnType<SqsStore['createQueue']>;
 
-type FauxqsModules = {
-  SqsStore: new () => SqsStore;
-  SnsStore: new () => Stores['snsStore'];
-  S3Store: new () => Stores['s3Store'];
-  PersistenceManager: new (dataDir: string) => Persistence;
-};
+/** One SQS action of fauxqs: the parsed JSON request in, the JSON response out (or an SqsError thrown). */
+export type SqsAction = (body: unknown, store: SqsStore, request: { headers: Record<string, string | string[] | undefined> }) => unknown;
 
-async function fauxqsModules(): Promise<FauxqsModules> {
-  const app = import.meta.resolve('fauxqs');
-  const load = (path: string) => import(new URL(path, app).href) as Promise<Record<string, unknown>>;
-  const [sqs, sns, s3, persistence] = await Promise.all([load('./sqs/sqsStore.js'), load('./sns/snsStore.js'), load('./s3/s3Store.js'), load('./persistence.js')]);
-  return { SqsStore: sqs.SqsStore, SnsStore: sns.SnsStore, S3Store: s3.S3Store, PersistenceManager: persistence.PersistenceManager } as FauxqsModules;
+/** The SQS actions fauxqs implements, by X-Amz-Target name (AmazonSQS.<name>), each in its own file. */
+const ACTIONS = [
+  'ChangeMessageVisibility',
+  'ChangeMessageVisibilityBatch',
+  'CreateQueue',
+  'DeleteMessage',
+  'DeleteMessageBatch',
+  'DeleteQueue',
+  'GetQueueAttributes',
+  'GetQueueUrl',
+  'ListQueueTags',
+  'ListQueues',
+  'PurgeQueue',
+  'ReceiveMessage',
+  'SendMessage',
+  'SendMessageBatch',
+  'SetQueueAttributes',
+  'TagQueue',
+  'UntagQueue',
+] as const;
+
+const fauxqsRoot = () => import.meta.resolve('fauxqs');
+const load = (path: string) => import(new URL(path, fauxqsRoot()).href) as Promise<Record<string, unknown>>;
+
+/** fauxqs's SQS actions by name, and the class of the error they throw. */
+export async function loadSqsActions(): Promise<{ actions: Map<string, SqsAction>; SqsError: new (...args: never[]) => Error & { statusCode: number; queryErrorHeader: string; toJSON(): object } }> {
+  const lower = (name: string) => name[0]!.toLowerCase() + name.slice(1);
+  const [errors, ...modules] = await Promise.all([load('./common/errors.js'), ...ACTIONS.map((name) => load(`./sqs/actions/${lower(name)}.js`))]);
+  const actions = new Map<string, SqsAction>(ACTIONS.map((name, i) => [name, modules[i]![lower(name)] as SqsAction]));
+  return { actions, SqsError: errors.SqsError as never };
+}
+
+/** fauxqs's SQS store, in memory only (`fanout local --memory`, the library's runtime). */
+export async function openMemoryStore(): Promise<SqsStore> {
+  const { SqsStore } = (await load('./sqs/sqsStore.js')) as { SqsStore: new () => SqsStore };
+  return new SqsStore();
 }
 
 export type PersistentStores = {
-  stores: Stores;
+  sqsStore: SqsStore;
   /** Queues found in the directory, and their messages (waiting, in flight). */
   loaded: { queues: number; messages: number; inFlight: number };
   /** Makes every in-flight message of the queues named so receivable again; returns how many. */
@@ -45,15 +73,13 @@ export type PersistentStores = {
   close(): void;
 };
 
-/** fauxqs's stores in memory only (`fanout local --memory`, the library's runtime). */
-export async function openMemoryStores(): Promise<Stores> {
-  const { SqsStore, SnsStore, S3Store } = await fauxqsModules();
-  return { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
-}
-
-/** fauxqs's stores, loaded from and written through to `dataDir/fauxqs.db`. */
+/** fauxqs's SQS store, loaded from and written through to `dataDir/fauxqs.db`. */
 export async function openPersistentStores(dataDir: string): Promise<PersistentStores> {
-  const { SqsStore, SnsStore, S3Store, PersistenceManager } = await fauxqsModules();
+  const [sqs, sns, persistenceModule] = await Promise.all([load('./sqs/sqsStore.js'), load('./sns/snsStore.js'), load('./persistence.js')]);
+  const SqsStore = sqs.SqsStore as new () => SqsStore;
+  // Its loader reads SNS topics too: an SNS store takes them, and nothing serves it.
+  const SnsStore = sns.SnsStore as new () => Stores['snsStore'];
+  const PersistenceManager = persistenceModule.PersistenceManager as new (dataDir: string) => Persistence;
   const persistence = new PersistenceManager(dataDir);
   const db = (persistence as unknown as { db: { exec(sql: string): void; prepare(sql: string): { run(...args: unknown[]): unknown } } }).db;
   // Durable when the process is killed (the OS has the WAL); a power cut may lose the last writes.
@@ -61,7 +87,7 @@ export async function openPersistentStores(dataDir: string): Promise<PersistentS
   const release = db.prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?');
   Object.assign(persistence, { updateMessageReady: (messageId: string) => release.run(messageId) });
 
-  const stores: Stores = { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
+  const stores = { sqsStore: new SqsStore(), snsStore: new SnsStore() };
   // Loaded before persistence is attached, as startFauxqs does, so loading writes nothing back.
   persistence.loadSqsAndSns(stores.sqsStore, stores.snsStore);
   stores.sqsStore.persistence = persistence;
@@ -70,7 +96,7 @@ export async function openPersistentStores(dataDir: string): Promise<PersistentS
   for (const queue of queues) queue.persistence = persistence;
   const count = (q: Queue) => q.messages.length + q.delayedMessages.length + q.inflightMessages.size;
   return {
-    stores,
+    sqsStore: stores.sqsStore,
     loaded: {
       queues: queues.length,
       messages: queues.reduce((n, q) => n + count(q), 0),

@@ -3,8 +3,14 @@
  * otherwise, or JSON lines on stdout with `--json` (for programs). Decoration goes to stderr so
  * stdout carries only data.
  */
-import { SingleBar, Presets } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { MasterEmitter } from '../master/events.js';
+
+/** cli-progress, loaded when a bar is shown (a terminal): runs for programs and pipes never load it. */
+function cliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+}
 
 export type OutputMode = 'tty' | 'plain' | 'json';
 
@@ -15,7 +21,34 @@ export function outputMode(json: boolean | undefined, stream: NodeJS.WriteStream
 
 /** One JSON object per line on stdout. */
 export function jsonLine(event: string, fields: object): void {
+  flushLines();
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+}
+
+/** Lines held until the end of the current task, then written as one. */
+let heldLines: string[] = [];
+let flushing = false;
+
+function flushLines(): void {
+  if (heldLines.length === 0) return;
+  const text = heldLines.join('');
+  heldLines = [];
+  process.stdout.write(text);
+}
+
+/**
+ * A JSON line among many written at once (a batch's results): held until the current task ends
+ * and written with the others in one write, before any other line. One write per batch instead of
+ * one per result: a thousandth of the writes, and no small buffer each while a pipe is busy.
+ */
+export function jsonLineInBatch(event: string, fields: object): void {
+  heldLines.push(`${JSON.stringify({ event, ...fields })}\n`);
+  if (flushing) return;
+  flushing = true;
+  queueMicrotask(() => {
+    flushing = false;
+    flushLines();
+  });
 }
 
 /** This process's peak memory so far, in MiB: in `--json` summaries, so a program can watch it. */
@@ -62,7 +95,7 @@ export function showProgress(events: MasterEmitter, mode: OutputMode, options: P
   };
 
   if (mode === 'json') {
-    const onResult = ({ run, result }: { run: string; result: object }) => jsonLine('result', { run, ...result });
+    const onResult = ({ run, result }: { run: string; result: object }) => jsonLineInBatch('result', { run, ...result });
     events.on('result', onResult);
     return () => {
       detach();
@@ -87,6 +120,7 @@ export function showProgress(events: MasterEmitter, mode: OutputMode, options: P
   };
 
   if (mode === 'tty') {
+    const { SingleBar, Presets } = cliProgress();
     const bar = new SingleBar(
       { format: `${options.label} [{bar}] {value}/{total} {percentage}% | {duration_formatted} | eta {honestEta}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
       Presets.shades_classic,

@@ -175,11 +175,13 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
     const { functionTimeoutMs } = this.#options;
     const event = toSqsEvent(messages, this.#options.queueArn);
     const context = lambdaContext({ functionName: this.#options.functionName, region: this.#region, timeoutMs: functionTimeoutMs });
-    const held = this.#hold(messages);
+    // From here on only the receipts are kept: the bodies go with the event once the handler is done.
+    const receipts = messages.map(receiptOf);
+    const ids = receipts.map((m) => m.MessageId!);
+    const held = this.#hold(receipts);
     if (this.#options.heartbeat) held.startHeartbeat(this.#visibilitySeconds!);
-    this.emit('invoking', { id, records: messages.length, timeoutMs: functionTimeoutMs });
+    this.emit('invoking', { id, records: ids.length, timeoutMs: functionTimeoutMs });
     const running = Promise.resolve().then(() => this.#options.handler(event, context));
-    const all = () => new Set(messages.map((m) => m.MessageId!));
     let failedIds: Set<string>;
     try {
       const response = await withTimeout(running, functionTimeoutMs).catch(async (error: unknown) => {
@@ -189,18 +191,18 @@ export class EventSourcePoller extends EventEmitter<PollerEvents> {
         // then apply its response (an abort, for a server going away, stops waiting).
         held.startHeartbeat(this.#visibilitySeconds!, { now: true });
         const late = await settledOrAborted(running, this.#abort.signal);
-        if (!late.settled) return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+        if (!late.settled) return { batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) };
         return running;
       });
-      failedIds = failuresOf(response, event.Records.map((r) => r.messageId));
+      failedIds = failuresOf(response, ids);
     } catch (error) {
       this.emit('error', asError(error));
-      failedIds = all();
+      failedIds = new Set(ids);
     } finally {
       await held.stopHeartbeat();
     }
-    await held.delete(messages.filter((m) => !failedIds.has(m.MessageId!)));
-    this.emit('invoked', { id, records: messages.length, failed: failedIds.size, ms: performance.now() - started });
+    await held.delete(receipts.filter((m) => !failedIds.has(m.MessageId!)));
+    this.emit('invoked', { id, records: ids.length, failed: failedIds.size, ms: performance.now() - started });
   }
 
   /** A batch's messages, held: extended, deleted or released with retries; entries SQS took back are `lost`. */
@@ -241,6 +243,11 @@ export function failuresOf(response: unknown, messageIds: readonly string[]): Se
     failed.add(id);
   }
   return failed;
+}
+
+/** What deleting, extending or releasing a message needs: its id and receipt handle, not its body. */
+function receiptOf(message: Message): Message {
+  return { MessageId: message.MessageId, ReceiptHandle: message.ReceiptHandle };
 }
 
 /** An invocation ran past the function timeout: its whole batch fails, as on Lambda. */

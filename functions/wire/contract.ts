@@ -12,13 +12,19 @@
  * - v2: a job message may name its `reply` queue (the run's own result queue); a result message
  *   says which `worker` ran the jobs, whether it was a `cold` start and the delivery `attempt`,
  *   and each result when it `started` (epoch ms).
+ *
+ * The shapes are stated as zod schemas in contract-schemas.ts (the reference, and the types);
+ * messages are checked by hand-written code proved to agree with them (fast-check.ts, explain.ts).
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { RUN_ATTRIBUTE } from './constants.js';
 import { ContractError } from './errors.js';
-import { isJobMessage, isReplyUrl, isResultMessage, isRunId, isTaskName } from './fast-check.js';
+import { explainJobMessage, explainResultMessage, type Problem } from './explain.js';
+import { isJobMessage, isResultMessage, isRunId, isTaskName } from './fast-check.js';
 import { MAX_JSON_DEPTH, toWire, withinDepth } from './json.js';
+import type { Json, Job, JobMessage } from './contract-schemas.js';
+
+export type { Json, Job, JobMessage };
 
 /** The version this fanout writes. Bumped on any change a deployed worker or collector could misread. */
 export const CONTRACT_VERSION = 2;
@@ -26,54 +32,8 @@ export const CONTRACT_VERSION = 2;
 export const CONTRACT_VERSIONS = [1, 2] as const;
 export type ContractVersion = (typeof CONTRACT_VERSIONS)[number];
 
-const runId = z.string().refine(isRunId, 'a run id is 1-64 letters, digits, "-" or "_"');
-const jobId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const taskName = z.string().refine(isTaskName, 'a task name is lowercase letters, digits and "-", starting with a letter');
-const json = z.json();
-
 export { isRunId, isTaskName };
 
-export const JobSchema = z.strictObject({ id: jobId, input: json });
-
-const JobMessageV1 = z.strictObject({ v: z.literal(1), run: runId, task: taskName, jobs: z.array(JobSchema).min(1) });
-const JobMessageV2 = z.strictObject({
-  v: z.literal(2),
-  run: runId,
-  task: taskName,
-  /** The queue URL the results go to; absent: the stack's shared finished queue. */
-  reply: z.string().refine(isReplyUrl, 'a reply is the http(s) URL of a queue').optional(),
-  jobs: z.array(JobSchema).min(1),
-});
-export const JobMessageSchema = z.discriminatedUnion('v', [JobMessageV1, JobMessageV2]);
-
-const ErrorInfo = z.strictObject({ name: z.string(), message: z.string() });
-const ms = z.number().nonnegative();
-const ResultV1 = z.discriminatedUnion('ok', [
-  z.strictObject({ id: jobId, ok: z.literal(true), output: json, ms }),
-  z.strictObject({ id: jobId, ok: z.literal(false), error: ErrorInfo, ms }),
-]);
-const started = z.number().nonnegative();
-const ResultV2 = z.discriminatedUnion('ok', [
-  z.strictObject({ id: jobId, ok: z.literal(true), output: json, started, ms }),
-  z.strictObject({ id: jobId, ok: z.literal(false), error: ErrorInfo, started, ms }),
-]);
-const ResultMessageV1 = z.strictObject({ v: z.literal(1), run: runId, results: z.array(ResultV1).min(1) });
-const ResultMessageV2 = z.strictObject({
-  v: z.literal(2),
-  run: runId,
-  /** Which worker ran the jobs: a Lambda log stream (one per execution environment), or a local process. */
-  worker: z.string().max(512),
-  /** The worker's first invocation. */
-  cold: z.boolean(),
-  /** Delivery attempt of the job message (its ApproximateReceiveCount). */
-  attempt: z.number().int().min(1),
-  results: z.array(ResultV2).min(1),
-});
-export const ResultMessageSchema = z.discriminatedUnion('v', [ResultMessageV1, ResultMessageV2]);
-
-export type Json = z.infer<typeof json>;
-export type Job = z.infer<typeof JobSchema>;
-export type JobMessage = z.infer<typeof JobMessageSchema>;
 /** One job's outcome. `started` (epoch ms) is absent in version 1 messages. */
 export type Result =
   | { id: number; ok: true; output: Json; started?: number; ms: number }
@@ -90,35 +50,31 @@ export type ResultMessage = {
 /** Who ran a message's jobs (version 2). */
 export type ResultOrigin = { worker: string; cold: boolean; attempt: number };
 
-function parse<T>(schema: z.ZodType<T>, isValid: (value: unknown) => boolean, what: string, body: string): T {
+function parse<T>(isValid: (value: unknown) => boolean, explain: (value: unknown) => Problem | undefined, what: string, body: string): T {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     throw new ContractError(`${what} is not JSON (${Buffer.byteLength(body)} bytes starting ${JSON.stringify(body.slice(0, 40))})`);
   }
-  // The hand-written check settles the common case; zod runs only to say what is wrong.
+  // The hand-written check settles the common case; the explanation runs only to say what is wrong.
+  // The checked value itself is returned, never a copy: a copy would drop "__proto__" keys, which
+  // inside inputs and outputs are plain data (JSON.parse makes them own properties, not prototypes).
   if (isValid(value)) return value as T;
   if (!withinDepth(value)) throw new ContractError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.length ? issue.path.join('.') : '(root)';
-    throw new ContractError(`${what} is invalid at ${at}: ${issue.message}`);
-  }
-  // The checked value itself, not zod's copy: zod's copy drops "__proto__" keys, which inside
-  // inputs and outputs are plain data (JSON.parse makes them own properties, not prototypes).
-  return value as T;
+  const problem = explain(value) ?? { path: [], message: 'it breaks the contract' };
+  const at = problem.path.length ? problem.path.join('.') : '(root)';
+  throw new ContractError(`${what} is invalid at ${at}: ${problem.message}`);
 }
 
 /** Parses a dispatched message body; throws ContractError naming what is wrong. */
 export function parseJobMessage(body: string): JobMessage {
-  return parse(JobMessageSchema, isJobMessage, 'job message', body);
+  return parse(isJobMessage, explainJobMessage, 'job message', body);
 }
 
 /** Parses a finished message body; throws ContractError naming what is wrong. */
 export function parseResultMessage(body: string): ResultMessage {
-  return parse(ResultMessageSchema, isResultMessage, 'result message', body) as ResultMessage;
+  return parse(isResultMessage, explainResultMessage, 'result message', body);
 }
 
 /** Reads just the run id of a body that may be malformed, to attribute a failure to its run. */

@@ -4,7 +4,7 @@
  */
 import { jobEntry, jobMessageHead, type Job, type JobMessageHead } from './contract.js';
 import { OversizeError } from './errors.js';
-import { byteLength } from './json.js';
+import { byteBound, byteLength } from './json.js';
 
 /** Bounds for packing entries into message bodies. */
 export type PackLimits = {
@@ -27,13 +27,19 @@ export function entryRoom(head: string, limits: PackLimits): number {
 /**
  * Fills message bodies one entry at a time, for callers that pack a stream: `add` returns the
  * body the entry did not fit in (the entry starts the next one), `flush` the last one.
+ *
+ * Sizes are counted as bounds (3 bytes a character) while a body is far from full, and exactly
+ * once the bounds come near the limit: most bodies never count a byte.
  */
 export class Packer {
   readonly #head: string;
   readonly #limits: PackLimits;
   readonly #room: number;
   #parts: string[] = [];
+  /** Bytes of the parts joined by commas: exact once `#counting`, else at least that. */
   #size = 0;
+  /** The body came near the limit: its entries are counted exactly. */
+  #counting = false;
 
   constructor(head: string, limits: PackLimits) {
     this.#head = head;
@@ -51,12 +57,30 @@ export class Packer {
     return this.#parts.length;
   }
 
-  /** Adds an entry of `bytes` bytes (its UTF-8 size); throws OversizeError if no body can hold it. */
-  add(entry: string, bytes = byteLength(entry)): Packed | undefined {
-    if (bytes > this.#room) throw new OversizeError(`an entry of ${bytes} bytes does not fit in one message (limit ${this.#room} bytes)`);
+  /**
+   * Adds an entry; `bytes` is its UTF-8 size if known (else it is counted when it matters).
+   * Throws OversizeError if no body can hold it.
+   */
+  add(entry: string, bytes?: number): Packed | undefined {
+    let size = bytes ?? (this.#counting ? byteLength(entry) : byteBound(entry));
+    let exact = bytes !== undefined || this.#counting;
+    if (size > this.#room && !exact) {
+      size = byteLength(entry);
+      exact = true;
+    }
+    if (size > this.#room) throw new OversizeError(`an entry of ${size} bytes does not fit in one message (limit ${this.#room} bytes)`);
     let done: Packed | undefined;
-    if (this.#parts.length > 0 && (this.#size + 1 + bytes > this.#room || this.#parts.length >= this.#limits.maxEntries)) done = this.flush();
-    this.#size += this.#parts.length > 0 ? bytes + 1 : bytes;
+    if (this.#parts.length >= this.#limits.maxEntries) done = this.flush();
+    else if (this.#parts.length > 0 && this.#size + 1 + size > this.#room) {
+      // The bounds say it may not fit: count this body exactly from here on.
+      if (!this.#counting) {
+        this.#size = byteLength(this.#parts.join(','));
+        this.#counting = true;
+      }
+      if (!exact) size = byteLength(entry);
+      if (this.#size + 1 + size > this.#room) done = this.flush();
+    }
+    this.#size += this.#parts.length > 0 ? size + 1 : size;
     this.#parts.push(entry);
     return done;
   }
@@ -67,6 +91,7 @@ export class Packer {
     const packed = { body: this.#head + this.#parts.join(',') + TAIL, entries: this.#parts.length };
     this.#parts = [];
     this.#size = 0;
+    this.#counting = false;
     return packed;
   }
 }
@@ -87,9 +112,11 @@ export function* packJobMessages(head: JobMessageHead, jobs: Iterable<Job>, limi
   const packer = new Packer(jobMessageHead(head), limits);
   for (const job of jobs) {
     const entry = jobEntry(job.id, job.input);
-    const bytes = byteLength(entry);
-    if (bytes > packer.room) throw new OversizeError(`job ${job.id} is ${bytes} bytes on the wire, more than fits in one message (limit ${packer.room} bytes)`);
-    const done = packer.add(entry, bytes);
+    if (byteBound(entry) > packer.room) {
+      const bytes = byteLength(entry);
+      if (bytes > packer.room) throw new OversizeError(`job ${job.id} is ${bytes} bytes on the wire, more than fits in one message (limit ${packer.room} bytes)`);
+    }
+    const done = packer.add(entry);
     if (done) yield done;
   }
   const last = packer.flush();

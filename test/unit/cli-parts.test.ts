@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoJobsPerMessage } from '../../cli/master/dispatch/pack-size.js';
+import { autoJobsPerMessage, localJobsPerMessage } from '../../cli/master/dispatch/pack-size.js';
 import { parseEndpoint } from '../../cli/endpoint/resolve-target.js';
 import { createSqsClient } from '../../cli/endpoint/clients.js';
 import { endpointConnection, regionInUrl } from '../../cli/endpoint/connection.js';
@@ -13,6 +13,13 @@ describe('pack size', () => {
   });
   it('packs large runs', () => {
     expect(autoJobsPerMessage(100_000)).toBe(100);
+  });
+  it('packs a local run into 250 messages up to 25,000 jobs, 100 above, at most 1,000 jobs each', () => {
+    expect(localJobsPerMessage(10)).toBe(1);
+    expect(localJobsPerMessage(2000)).toBe(8);
+    expect(localJobsPerMessage(25_000)).toBe(100);
+    expect(localJobsPerMessage(100_000)).toBe(1000);
+    expect(localJobsPerMessage(10_000_000)).toBe(1000);
   });
 });
 

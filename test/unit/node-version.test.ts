@@ -38,7 +38,7 @@ describe('on Node 20', () => {
     expect(stderr).toBe(`${nodeVersionProblem('20.18.0')}\n`);
   });
 
-  it('scripts/check-node.mjs (npm start, npm test) prints the same line', () => {
+  it('scripts/check-node.mjs (npm test) prints the same line', () => {
     const { status, stderr } = runAs('20.18.0', ['scripts/check-node.mjs']);
     expect(status).toBe(1);
     expect(stderr).toBe(`${nodeVersionProblem('20.18.0')}\n`);

@@ -33,6 +33,12 @@ export type CollectOptions = {
   checkDeadLetters?: boolean;
   /** Stops collecting early (e.g. on Ctrl-C); what was stored stays stored. */
   signal?: AbortSignal;
+  /**
+   * Awaited after each batch is stored and deleted, before more is received: a consumer of the
+   * events that falls behind (JSON lines into a slow pipe) holds collecting back instead of
+   * buffering without bound. @default - none
+   */
+  pace?: () => Promise<unknown> | undefined;
 };
 
 /** Missing ids and conflicts listed in a report at most; the counts are always whole. */
@@ -84,6 +90,7 @@ export async function collect(options: CollectOptions): Promise<CollectReport> {
       deadline: Date.now() + (options.timeoutMs ?? 60_000),
       receivers: options.receivers ?? 4,
       events,
+      pace: options.pace,
     });
     const abort = () => collector.stop('aborted');
     options.signal?.addEventListener('abort', abort, { once: true });

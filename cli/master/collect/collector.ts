@@ -30,6 +30,8 @@ export type CollectorOptions = {
   /** Long-poll receivers at most. */
   receivers: number;
   events: MasterEmitter | undefined;
+  /** Awaited after each batch (see CollectOptions.pace). */
+  pace?: (() => Promise<unknown> | undefined) | undefined;
 };
 
 /** Why collecting ended. */
@@ -167,7 +169,21 @@ export class Collector {
 
   /** Stores a received batch in one transaction, then deletes its messages. */
   async #take(messages: Message[]): Promise<void> {
-    const { store, run, events, sqs, queueUrl } = this.#options;
+    const { sqs, queueUrl, events } = this.#options;
+    const stored = this.#store(messages);
+    if (!stored) return;
+    // Only the receipts wait for the delete: the bodies and their parsed results are let go (held
+    // across the request, they would outlive a young-generation collection and fill the old one).
+    await deleteMessages(sqs, queueUrl, stored).catch((error: unknown) =>
+      events?.emit('warning', { message: `delete failed (the results are stored; repeats will be dropped): ${errorInfo(error).message}` }),
+    );
+    if (!this.#finished()) this.#sentAllIn();
+    await this.#options.pace?.();
+  }
+
+  /** Parses and stores a batch, reports what it held; the messages to delete, or undefined if nothing was stored. */
+  #store(messages: readonly Message[]): Message[] | undefined {
+    const { store, run, events } = this.#options;
     const incoming: IncomingMessage[] = [];
     const malformed: MalformedMessage[] = [];
     const jobs = store.getRun(run)?.jobs;
@@ -177,9 +193,10 @@ export class Collector {
       try {
         const parsed = parseResultMessage(body);
         if (parsed.run !== run) throw new Error(`it belongs to run ${parsed.run}, not ${run}`);
-        const outside = parsed.results.find((r) => jobs !== undefined && r.id >= jobs);
-        if (outside) throw new Error(`job id ${outside.id} is outside run ${run}'s 0-${jobs! - 1}`);
-        incoming.push({ messageId, origin: { worker: parsed.worker, cold: parsed.cold, attempt: parsed.attempt }, results: parsed.results });
+        if (jobs !== undefined) {
+          for (const result of parsed.results) if (result.id >= jobs) throw new Error(`job id ${result.id} is outside run ${run}'s 0-${jobs - 1}`);
+        }
+        incoming.push({ messageId, origin: { worker: parsed.worker, cold: parsed.cold, attempt: parsed.attempt }, results: parsed.results, body });
       } catch (error) {
         malformed.push({ messageId, reason: errorInfo(error).message, body });
       }
@@ -190,16 +207,14 @@ export class Collector {
     } catch (error) {
       // Nothing was stored, so nothing is deleted: the messages come back after their visibility timeout.
       this.#fail(error instanceof StorageError ? error : new StorageError(errorInfo(error).message, { cause: error }));
-      return;
+      return undefined;
     }
     for (const bad of malformed) events?.emit('malformed', { run, messageId: bad.messageId, reason: bad.reason });
-    for (const result of outcome.fresh) events?.emit('result', { run, result: result as Result });
+    // One event per job: built only when someone listens (a run of millions has no per-job display).
+    if (events && events.listenerCount('result') > 0) for (const result of outcome.fresh) events.emit('result', { run, result: result as Result });
     for (const conflict of outcome.conflicts) events?.emit('conflict', { run, conflict });
     for (const id of outcome.duplicates) events?.emit('duplicate', { run, id });
-    await deleteMessages(sqs, queueUrl, messages).catch((error: unknown) =>
-      events?.emit('warning', { message: `delete failed (the results are stored; repeats will be dropped): ${errorInfo(error).message}` }),
-    );
-    if (!this.#finished()) this.#sentAllIn();
+    return messages.map((message) => ({ MessageId: message.MessageId, ReceiptHandle: message.ReceiptHandle }));
   }
 
   /** True (and stops) once every job of the run has a stored result. */

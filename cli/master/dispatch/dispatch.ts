@@ -31,7 +31,7 @@ import { dispatchStopped } from '../store/run-state.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
 import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, type Input, type InputsSource } from './inputs.js';
-import { autoJobsPerMessage, PACKING } from './pack-size.js';
+import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
   target: Target;
@@ -102,14 +102,14 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
     const run = options.run ?? newRunId();
     if (!isRunId(run)) throw new UsageError(`a run id is 1-64 letters, digits, "-" or "_" (given ${JSON.stringify(run)})`);
     if (store.getRun(run)) throw new UsageError(`run ${run} already exists in ${store.path}: dispatch it under another id, or --resume it`);
-    const parallel = target.connection.kind === 'aws' ? PACKING.parallelMessages : PACKING.localParallelMessages;
+    const packFor = (jobs: number) => (target.connection.kind === 'aws' ? autoJobsPerMessage(jobs) : localJobsPerMessage(jobs));
     let jobsPerMessage = options.jobsPerMessage;
     if (isRereadable(source)) {
       // Checked whole before anything is sent or recorded: bad input leaves no trace.
       total = await checkInputs(source, task, schema, jobsPerMessage ?? 1);
       if (total === 0) throw new UsageError('nothing to dispatch: no inputs');
     }
-    jobsPerMessage ??= total === undefined ? PACKING.maxJobsPerMessage : autoJobsPerMessage(total, parallel);
+    jobsPerMessage ??= total === undefined ? PACKING.maxJobsPerMessage : packFor(total);
     record = store.createRun({
       id: run,
       task,
@@ -193,19 +193,25 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
   const lingerMs = options.lingerMs ?? PACKING.lingerMs;
   const inputs = stream ? readInputs(source, next) : undefined;
   let pending: Promise<IteratorResult<Input>> | undefined;
-  const add = async (input: Input): Promise<void> => {
+  /** Packs the next job; returns a message it filled. Not async: a run of millions adds them one after another. */
+  const add = (input: Input): Packed | undefined => {
     const entry = jobEntry(next, input.value);
     const bytes = byteLength(entry);
     // The input's share of the entry: what the cost ledger counts as payload.
     windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
     const packed = packer.add(entry, bytes);
-    if (packed) await take(packed);
     next++;
+    return packed;
   };
   try {
     if (!stream) {
       // Counts, files and arrays: read in batches, no await per input.
-      for await (const batch of readInputBatches(source, next)) for (const input of batch) await add(input);
+      for await (const batch of readInputBatches(source, next)) {
+        for (const input of batch) {
+          const packed = add(input);
+          if (packed) await take(packed);
+        }
+      }
     } else {
       for (;;) {
         const current = (pending ??= inputs!.next());
@@ -221,7 +227,8 @@ async function send(record: RunRecord, source: InputsSource, total: number | und
         pending = undefined;
         if (step.done) break;
         await check!(step.value, next);
-        await add(step.value);
+        const packed = add(step.value);
+        if (packed) await take(packed);
       }
     }
     const last = packer.flush();
@@ -284,21 +291,33 @@ function knownTask(tasks: TaskRegistry | undefined, name: string): StandardSchem
 }
 
 /** Checks one input: its schema, its size on the wire. Throws a UsageError naming where it came from. */
-function checker(task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage = 1): (input: Input, id?: number) => Promise<void> {
+function checker(task: string, schema: StandardSchemaV1 | undefined, jobsPerMessage = 1): (input: Input, id?: number) => Promise<void> | undefined {
   const room = new Packer(jobMessageHead({ run: 'r'.repeat(64), task, reply: 'https://'.padEnd(160, 'x') }), { ...MESSAGE_LIMITS, maxEntries: jobsPerMessage }).room;
-  return async (input, id = 0) => {
-    if (schema) {
-      const validating = schema['~standard'].validate(input.value);
-      const outcome = validating instanceof Promise ? await validating : validating;
-      if (outcome.issues) {
-        const [issue] = outcome.issues;
-        const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
-        throw new UsageError(`${inputLabel(input, id)}: the input does not match task ${task}'s schema${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
-      }
-    }
+  const fits = (input: Input, id: number) => {
     if (surelyFits(input.value, room)) return;
     const bytes = byteLength(jobEntry(id, input.value));
     if (bytes > room) throw new UsageError(`${inputLabel(input, id)}: the job is ${bytes} bytes on the wire, more than fits in one message (limit ${room} bytes)`);
+  };
+  const issues = (input: Input, id: number, outcome: StandardSchemaV1.Result<unknown>) => {
+    if (!outcome.issues) return;
+    const [issue] = outcome.issues;
+    const path = issue?.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+    throw new UsageError(`${inputLabel(input, id)}: the input does not match task ${task}'s schema${path ? ` at ${path}` : ''}: ${issue?.message ?? 'invalid'}`);
+  };
+  // Synchronous unless the schema validates asynchronously: a million inputs need no million awaits.
+  return (input, id = 0) => {
+    if (schema) {
+      const validating = schema['~standard'].validate(input.value);
+      if (validating instanceof Promise) {
+        return validating.then((outcome) => {
+          issues(input, id, outcome);
+          fits(input, id);
+        });
+      }
+      issues(input, id, validating);
+    }
+    fits(input, id);
+    return undefined;
   };
 }
 
@@ -313,7 +332,12 @@ async function checkInputs(source: InputsSource, task: string, schema: StandardS
   if (source.kind === 'count' && !schema) return source.count;
   const check = checker(task, schema, jobsPerMessage);
   let count = 0;
-  for await (const batch of readInputBatches(source)) for (const input of batch) await check(input, count++);
+  for await (const batch of readInputBatches(source)) {
+    for (const input of batch) {
+      const checking = check(input, count++);
+      if (checking) await checking;
+    }
+  }
   return count;
 }
 

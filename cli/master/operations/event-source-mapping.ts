@@ -1,14 +1,9 @@
 /**
  * The deployed worker's SQS event source mapping: read its state, switch it off and on. Off is
  * the kill switch for a runaway run: messages stay queued, nothing is invoked, nothing is lost.
+ * The Lambda client's package is loaded when one of these is asked for.
  */
-import {
-  GetEventSourceMappingCommand,
-  type LambdaClient,
-  ListEventSourceMappingsCommand,
-  UpdateEventSourceMappingCommand,
-  type EventSourceMappingConfiguration,
-} from '@aws-sdk/client-lambda';
+import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import { UsageError } from '../../../functions/wire/errors.js';
 import { createLambdaClient } from '../../endpoint/clients.js';
 import type { Target } from '../../endpoint/target.js';
@@ -31,6 +26,7 @@ async function mappingId(lambda: LambdaClient, target: Target): Promise<string> 
   if (!target.stack?.workerFunctionName) {
     throw new UsageError(`${target.where} has no deployed worker to pause, resume or inspect: these commands need --target aws (or a LocalStack endpoint with --stack NAME)`);
   }
+  const { ListEventSourceMappingsCommand } = await import('@aws-sdk/client-lambda');
   const { EventSourceMappings } = await lambda.send(
     new ListEventSourceMappingsCommand({ FunctionName: target.stack.workerFunctionName, EventSourceArn: target.queues.dispatched.arn }),
   );
@@ -52,7 +48,7 @@ function toState(mapping: EventSourceMappingConfiguration): MappingState {
 }
 
 async function withLambda<T>(target: Target, work: (lambda: LambdaClient, uuid: string) => Promise<T>): Promise<T> {
-  const lambda = createLambdaClient(target.connection);
+  const lambda = await createLambdaClient(target.connection);
   try {
     return await work(lambda, await mappingId(lambda, target));
   } catch (error) {
@@ -63,10 +59,16 @@ async function withLambda<T>(target: Target, work: (lambda: LambdaClient, uuid: 
 }
 
 export function getMapping(target: Target): Promise<MappingState> {
-  return withLambda(target, async (lambda, uuid) => toState(await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))));
+  return withLambda(target, async (lambda, uuid) => {
+    const { GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+    return toState(await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })));
+  });
 }
 
 /** Enables or disables the mapping; resolves with its state as Lambda reports it right after. */
 export function setMappingEnabled(target: Target, enabled: boolean): Promise<MappingState> {
-  return withLambda(target, async (lambda, uuid) => toState(await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled }))));
+  return withLambda(target, async (lambda, uuid) => {
+    const { UpdateEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+    return toState(await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled })));
+  });
 }

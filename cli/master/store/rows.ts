@@ -1,5 +1,6 @@
 /** Rows of the run store's tables → the master's records. */
 import type { Result } from '../../../functions/wire/contract.js';
+import type { MessageReader } from './result-messages.js';
 import { untext } from './text-column.js';
 import type { InputsSpec, RequestCounts, RunRecord, RunState, StoredResult } from './types.js';
 
@@ -58,33 +59,51 @@ export function toRunRecord(row: RunRow): RunRecord {
   };
 }
 
-type ResultRow = {
+/** A row of `results`: a job naming its stored message (schema 2), or holding its result in columns (schema 1). */
+export type ResultRow = {
   job: number;
   ok: number;
+  message: number | null;
+  duplicates: number;
   output: string | null;
   error_name: string | null;
   error_message: string | null;
   started_at: number | null;
-  ms: number;
+  ms: number | null;
   worker: string | null;
   attempt: number | null;
   cold: number | null;
-  received_at: number;
-  duplicates: number;
+  received_at: number | null;
 };
 
-export function toStoredResult(row: ResultRow): StoredResult {
+/** A job's stored result, its entry read from its message (through `reader`) or from its own columns. */
+export function toStoredResult(row: ResultRow, reader: MessageReader): StoredResult {
+  if (row.message !== null) {
+    const { message, result } = reader.entry(row.message, row.job);
+    const base: Result = result.ok
+      ? { id: row.job, ok: true, output: result.output, ms: result.ms }
+      : { id: row.job, ok: false, error: { name: result.error.name, message: result.error.message }, ms: result.ms };
+    return {
+      ...base,
+      ...(result.started !== undefined && { started: result.started }),
+      worker: message.worker,
+      attempt: message.attempt,
+      cold: message.cold,
+      receivedAt: message.receivedAt,
+      duplicates: row.duplicates,
+    };
+  }
   const base: Result =
     row.ok === 1
-      ? { id: row.job, ok: true, output: JSON.parse(row.output ?? 'null'), ms: row.ms }
-      : { id: row.job, ok: false, error: { name: untext(row.error_name), message: untext(row.error_message) }, ms: row.ms };
+      ? { id: row.job, ok: true, output: JSON.parse(row.output ?? 'null'), ms: row.ms ?? 0 }
+      : { id: row.job, ok: false, error: { name: untext(row.error_name), message: untext(row.error_message) }, ms: row.ms ?? 0 };
   return {
     ...base,
     ...(row.started_at !== null && { started: row.started_at }),
     worker: row.worker ?? undefined,
     attempt: row.attempt ?? undefined,
     cold: row.cold === null ? undefined : row.cold === 1,
-    receivedAt: row.received_at,
+    receivedAt: row.received_at ?? 0,
     duplicates: row.duplicates,
   };
 }

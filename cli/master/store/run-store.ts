@@ -13,17 +13,18 @@ import { isRunId } from '../../../functions/wire/contract.js';
 import { UsageError } from '../../../functions/wire/errors.js';
 import { fanoutHome } from '../../home.js';
 import { openDatabase, storageError, transaction, type DatabaseOptions } from './database.js';
-import { toRunRecord, toStoredResult, type RunRow } from './rows.js';
+import { MessageReader, storedBody } from './result-messages.js';
+import { toRunRecord, toStoredResult, type ResultRow, type RunRow } from './rows.js';
 import { text, untext } from './text-column.js';
-import type { BatchOutcome, Conflict, IncomingMessage, MalformedMessage, NewRun, RequestCounts, RunRecord, StoredResult } from './types.js';
+import type { BatchOutcome, Conflict, IncomingMessage, MalformedMessage, NewRun, Outcome, RequestCounts, RunRecord, StoredResult } from './types.js';
 
 export type RunStoreOptions = DatabaseOptions & {
   /** The database file. @default - `fanout.db` in the fanout home (FANOUT_HOME, else ./.fanout) */
   path?: string;
 };
 
-/** Rows per INSERT statement: few statements per batch, and well under SQLite's bound-parameter limit. */
-const INSERT_ROWS = 100;
+/** Rows per INSERT statement: few statements per batch (a message of 400 jobs takes one), well under SQLite's bound-parameter limit. */
+const INSERT_ROWS = 500;
 
 /** The store's file under a fanout home. */
 export function storePath(home = fanoutHome()): string {
@@ -34,11 +35,14 @@ export class RunStore {
   readonly path: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #inserts = new Map<number, StatementSync>();
+  readonly #messages: MessageReader;
   #closed = false;
 
   private constructor(path: string, db: DatabaseSync) {
     this.path = path;
     this.#db = db;
+    this.#messages = new MessageReader(db);
   }
 
   static open(options: RunStoreOptions = {}): RunStore {
@@ -181,35 +185,75 @@ export class RunStore {
    * Stores one received batch in one transaction: each job's first result; a repeat with the
    * same outcome counted as a duplicate; one with a different outcome kept as a conflict;
    * malformed messages kept whole in quarantine. Throws StorageError (nothing stored) on failure.
+   *
+   * Each message is stored once, as received, and each job as a short row naming it; the job's
+   * primary key keeps its first result, whoever stores it.
    */
   recordBatch(id: string, messages: readonly IncomingMessage[], malformed: readonly MalformedMessage[] = []): BatchOutcome {
     const now = Date.now();
+    try {
+      return this.#recordBatch(id, messages, malformed, now);
+    } catch (error) {
+      // A message read within the rolled-back transaction may not exist (its id will be given again).
+      this.#messages.clear();
+      throw error;
+    }
+  }
+
+  #recordBatch(id: string, messages: readonly IncomingMessage[], malformed: readonly MalformedMessage[], now: number): BatchOutcome {
     return transaction(this.#db, this.path, () => {
       const outcome: BatchOutcome = { fresh: [], duplicates: [], conflicts: [], quarantined: 0 };
       let ok = 0;
       for (const message of messages) {
         const { worker, attempt, cold } = message.origin;
-        const origin = [worker ?? null, attempt ?? null, cold === undefined ? null : cold ? 1 : 0, now] as const;
-        for (let start = 0; start < message.results.length; start += INSERT_ROWS) {
-          const chunk = message.results.slice(start, start + INSERT_ROWS);
-          const outputs = chunk.map((result) => (result.ok ? JSON.stringify(result.output) : null));
-          const params: SQLInputValue[] = [];
-          for (const [i, result] of chunk.entries()) {
-            params.push(id, result.id, result.ok ? 1 : 0, outputs[i]!, result.ok ? null : text(result.error.name), result.ok ? null : text(result.error.message), result.started ?? null, result.ms, ...origin);
+        const stored = this.#statement('INSERT INTO result_messages (run, worker, attempt, cold, received_at, body) VALUES (?, ?, ?, ?, ?, ?)').run(
+          id,
+          worker ?? null,
+          attempt ?? null,
+          cold === undefined ? null : cold ? 1 : 0,
+          now,
+          storedBody(message),
+        );
+        const messageRow = Number(stored.lastInsertRowid);
+        const results = message.results;
+        let kept = 0;
+        for (let start = 0; start < results.length; start += INSERT_ROWS) {
+          const end = Math.min(results.length, start + INSERT_ROWS);
+          const params: SQLInputValue[] = new Array((end - start) * 4);
+          for (let i = start, p = 0; i < end; i++) {
+            const result = results[i]!;
+            params[p++] = id;
+            params[p++] = result.id;
+            params[p++] = result.ok ? 1 : 0;
+            params[p++] = messageRow;
           }
-          // One statement for many rows; RETURNING says which went in (the rest repeat a stored job).
-          const inserted = new Set((this.#insertRows(chunk.length).all(...params) as Array<{ job: number }>).map((row) => row.job));
-          for (const [i, result] of chunk.entries()) {
-            if (inserted.delete(result.id)) {
+          const inserted = Number(this.#insertRows(end - start).run(...params).changes);
+          kept += inserted;
+          if (inserted === end - start) {
+            // The common case: every job of the chunk is new.
+            for (let i = start; i < end; i++) {
+              const result = results[i]!;
+              outcome.fresh.push(result);
+              if (result.ok) ok++;
+            }
+            continue;
+          }
+          // Some repeat a stored job (or the message names a job twice): ours are the rows naming this message, once each.
+          const ours = this.#rowsOf(id, messageRow, results, start, end);
+          for (let i = start; i < end; i++) {
+            const result = results[i]!;
+            if (ours.delete(result.id)) {
               outcome.fresh.push(result);
               if (result.ok) ok++;
               continue;
             }
-            const conflict = this.#compare(id, result, outputs[i]!, message, now);
+            const conflict = this.#compare(id, result, message, now);
             if (conflict) outcome.conflicts.push(conflict);
             else outcome.duplicates.push(result.id);
           }
         }
+        // A message that brought nothing new is not kept (its repeats are counted, its conflicts kept apart).
+        if (kept === 0) this.#statement('DELETE FROM result_messages WHERE id = ?').run(messageRow);
       }
       const quarantine = this.#statement('INSERT INTO quarantine (run, message_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run, message_id) DO NOTHING');
       for (const bad of malformed) outcome.quarantined += Number(quarantine.run(id, bad.messageId, bad.reason, bad.body, now).changes);
@@ -220,24 +264,42 @@ export class RunStore {
     });
   }
 
+  /** One statement for `rows` rows; a prepared statement per size, kept. */
   #insertRows(rows: number): StatementSync {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    return this.#statement(
-      `INSERT INTO results (run, job, ok, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at) VALUES ${values} ON CONFLICT (run, job) DO NOTHING RETURNING job`,
-    );
+    let statement = this.#inserts.get(rows);
+    if (!statement) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
+      this.#inserts.set(rows, (statement = this.#db.prepare(`INSERT INTO results (run, job, ok, message) VALUES ${values} ON CONFLICT (run, job) DO NOTHING`)));
+    }
+    return statement;
+  }
+
+  /** The job ids among results[start, end) whose stored row names message `messageRow`. */
+  #rowsOf(id: string, messageRow: number, results: readonly Result[], start: number, end: number): Set<number> {
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (let i = start; i < end; i++) {
+      low = Math.min(low, results[i]!.id);
+      high = Math.max(high, results[i]!.id);
+    }
+    const rows = this.#statement('SELECT job FROM results WHERE run = ? AND job BETWEEN ? AND ? AND message = ?').all(id, low, high, messageRow) as Array<{ job: number }>;
+    return new Set(rows.map((row) => row.job));
+  }
+
+  /** The outcome a row of `results` stores, from its message or its own columns. */
+  #storedOutcome(row: ResultRow): Outcome {
+    const stored = toStoredResult(row, this.#messages);
+    return stored.ok ? { ok: true, output: stored.output } : { ok: false, error: stored.error };
   }
 
   /** A repeat of a stored job's result: a plain duplicate (same outcome), or a conflict (kept). */
-  #compare(id: string, result: Result, output: string | null, message: IncomingMessage, now: number): Conflict | undefined {
-    const stored = this.#statement('SELECT ok, output, error_name, error_message FROM results WHERE run = ? AND job = ?').get(id, result.id) as {
-      ok: number;
-      output: string | null;
-      error_name: string | null;
-      error_message: string | null;
-    };
+  #compare(id: string, result: Result, message: IncomingMessage, now: number): Conflict | undefined {
+    const row = this.#statement('SELECT * FROM results WHERE run = ? AND job = ?').get(id, result.id) as ResultRow;
+    const kept = this.#storedOutcome(row);
+    const output = result.ok ? JSON.stringify(result.output) : null;
     const same = result.ok
-      ? stored.ok === 1 && stored.output === output
-      : stored.ok === 0 && stored.error_name === text(result.error.name) && stored.error_message === text(result.error.message);
+      ? kept.ok && JSON.stringify(kept.output) === output
+      : !kept.ok && kept.error.name === result.error.name && kept.error.message === result.error.message;
     const errorName = result.ok ? null : text(result.error.name);
     const errorMessage = result.ok ? null : text(result.error.message);
     // A repeat of a conflict already kept (its message redelivered) is a duplicate, not a second conflict.
@@ -261,7 +323,7 @@ export class RunStore {
     ).run(id, result.id, result.ok ? 1 : 0, output, errorName, errorMessage, result.started ?? null, result.ms, worker ?? null, attempt ?? null, now);
     return {
       job: result.id,
-      kept: stored.ok === 1 ? { ok: true, output: JSON.parse(stored.output ?? 'null') } : { ok: false, error: { name: untext(stored.error_name), message: untext(stored.error_message) } },
+      kept,
       other: { ...(result.ok ? { ok: true as const, output: result.output } : { ok: false as const, error: result.error }), worker, attempt, receivedAt: now },
     };
   }
@@ -269,13 +331,13 @@ export class RunStore {
   /** A run's stored results in job order, one at a time (a run may hold millions). */
   *results(id: string): Generator<StoredResult> {
     const rows = this.#read(() => this.#statement('SELECT * FROM results WHERE run = ? ORDER BY job').iterate(id));
-    for (const row of rows) yield toStoredResult(row as never);
+    for (const row of rows) yield this.#read(() => toStoredResult(row as ResultRow, this.#messages));
   }
 
   /** The run's first `limit` failed results, in job order. */
   failures(id: string, limit: number): StoredResult[] {
     const rows = this.#read(() => this.#statement('SELECT * FROM results WHERE run = ? AND ok = 0 ORDER BY job LIMIT ?').all(id, limit));
-    return rows.map((row) => toStoredResult(row as never));
+    return this.#read(() => rows.map((row) => toStoredResult(row as ResultRow, this.#messages)));
   }
 
   /** Job ids in [0, jobs) with no stored result, in order; at most `limit` of them. */
@@ -301,22 +363,20 @@ export class RunStore {
   /** Every conflict recorded for the run, with the kept outcome beside each. */
   conflicts(id: string): Conflict[] {
     const rows = this.#read(() =>
-      this.#statement(
-        `SELECT c.job, c.ok, c.output, c.error_name, c.error_message, c.worker, c.attempt, c.received_at,
-                r.ok AS kept_ok, r.output AS kept_output, r.error_name AS kept_error_name, r.error_message AS kept_error_message
-         FROM conflicts c JOIN results r ON r.run = c.run AND r.job = c.job WHERE c.run = ? ORDER BY c.job, c.id`,
-      ).all(id),
+      this.#statement('SELECT job, ok, output, error_name, error_message, worker, attempt, received_at FROM conflicts WHERE run = ? ORDER BY job, id').all(id),
     ) as Array<Record<string, string | number | null>>;
-    return rows.map((row) => ({
-      job: row.job as number,
-      kept: row.kept_ok === 1 ? { ok: true, output: JSON.parse((row.kept_output as string) ?? 'null') } : { ok: false, error: { name: untext(row.kept_error_name as string), message: untext(row.kept_error_message as string) } },
-      other: {
-        ...(row.ok === 1 ? { ok: true as const, output: JSON.parse((row.output as string) ?? 'null') } : { ok: false as const, error: { name: untext(row.error_name as string), message: untext(row.error_message as string) } }),
-        worker: (row.worker as string | null) ?? undefined,
-        attempt: (row.attempt as number | null) ?? undefined,
-        receivedAt: row.received_at as number,
-      },
-    }));
+    return this.#read(() =>
+      rows.map((row) => ({
+        job: row.job as number,
+        kept: this.#storedOutcome(this.#statement('SELECT * FROM results WHERE run = ? AND job = ?').get(id, row.job as number) as ResultRow),
+        other: {
+          ...(row.ok === 1 ? { ok: true as const, output: JSON.parse((row.output as string) ?? 'null') } : { ok: false as const, error: { name: untext(row.error_name as string), message: untext(row.error_message as string) } }),
+          worker: (row.worker as string | null) ?? undefined,
+          attempt: (row.attempt as number | null) ?? undefined,
+          receivedAt: row.received_at as number,
+        },
+      })),
+    );
   }
 
   /** The run's quarantined messages, oldest first. */

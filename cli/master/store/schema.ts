@@ -4,7 +4,7 @@
  * version than any here) is refused rather than misread.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** migrations[n] takes a database at version n to version n + 1. */
 export const MIGRATIONS: readonly string[] = [
@@ -102,5 +102,43 @@ export const MIGRATIONS: readonly string[] = [
     -- a message redelivered between commit and delete is kept (and reported) once
     UNIQUE (run, message_id)
   ) STRICT;
+  `,
+  // 2: a result message is stored once, as received (`result_messages`), and each job's row only
+  // names it: storing a job costs one short row, not its output re-encoded in eight columns.
+  // Results stored by schema 1 keep their own columns.
+  `
+  CREATE TABLE result_messages (
+    id INTEGER PRIMARY KEY,
+    run TEXT NOT NULL,
+    worker TEXT,
+    attempt INTEGER,
+    cold INTEGER,
+    received_at INTEGER NOT NULL,
+    -- the message body as received (any surrogate escaped): JSON whose "results" array holds the entries
+    body TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE results_2 (
+    run TEXT NOT NULL,
+    job INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    -- the result_messages row holding this job's entry; NULL for a result stored by schema 1, in the columns below
+    message INTEGER,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    output TEXT,
+    error_name TEXT,
+    error_message TEXT,
+    started_at REAL,
+    ms REAL,
+    worker TEXT,
+    attempt INTEGER,
+    cold INTEGER,
+    received_at INTEGER,
+    PRIMARY KEY (run, job)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO results_2 (run, job, ok, duplicates, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at)
+    SELECT run, job, ok, duplicates, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at FROM results;
+  DROP TABLE results;
+  ALTER TABLE results_2 RENAME TO results;
   `,
 ];

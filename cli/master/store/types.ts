@@ -46,8 +46,11 @@ export type NewRun = Pick<RunRecord, 'id' | 'task' | 'target' | 'inputs' | 'jobs
 /** Who ran a result message's jobs (absent in version 1 messages). */
 export type Origin = { worker?: string | undefined; cold?: boolean | undefined; attempt?: number | undefined };
 
-/** One result message as received. */
-export type IncomingMessage = { messageId: string; origin: Origin; results: readonly Result[] };
+/**
+ * One result message as received: its results, parsed and checked, and the body they were
+ * parsed from (stored as it is; without it, the results are stored as JSON).
+ */
+export type IncomingMessage = { messageId: string; origin: Origin; results: readonly Result[]; body?: string };
 
 /** A message that broke the contract: kept whole in quarantine. */
 export type MalformedMessage = { messageId: string; reason: string; body: string };

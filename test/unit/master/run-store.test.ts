@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../../cli/master/store/run-store.js';
 import type { IncomingMessage } from '../../../cli/master/store/types.js';
-import type { Result } from '../../../functions/wire/contract.js';
+import { encodeResultMessage, type Result } from '../../../functions/wire/contract.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../cli/master/store/schema.js';
 import { StorageError, UsageError } from '../../../functions/wire/errors.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
@@ -152,7 +153,61 @@ describe('RunStore', () => {
     const store = await freshStore();
     store.database.exec('PRAGMA user_version = 99');
     store.close();
-    expect(() => RunStore.open({ path: store.path })).toThrow(/was written by a newer fanout \(schema 99; this one reads up to 1\)/);
+    expect(() => RunStore.open({ path: store.path })).toThrow(new RegExp(`was written by a newer fanout \\(schema 99; this one reads up to ${SCHEMA_VERSION}\\)`));
+  });
+
+  it('reads a result back exactly from the message body it was stored with', async () => {
+    // Prepare: the body as received (any surrogate in it escaped on the way in), and a job named twice.
+    const store = await freshStore();
+    newRun(store, 'r-1', 3);
+    const results: Result[] = [ok(0, { a: [1, 'é'] }), { id: 1, ok: false, error: { name: 'E', message: 'lone \udc00 and 🙂' }, started: 2, ms: 3 }, ok(0, 'again')];
+    const body = encodeResultMessage('r-1', results, { worker: 'w-1', cold: true, attempt: 2 });
+    // Act
+    const outcome = store.recordBatch('r-1', [{ messageId: 'm', origin: { worker: 'w-1', cold: true, attempt: 2 }, results, body }]);
+    // Assess
+    expect(outcome.fresh.map((r) => r.id)).toEqual([0, 1]);
+    expect(outcome.conflicts.map((c) => c.job)).toEqual([0]);
+    expect([...store.results('r-1')]).toEqual([
+      { id: 0, ok: true, output: { a: [1, 'é'] }, started: 1, ms: 1, worker: 'w-1', attempt: 2, cold: true, receivedAt: expect.any(Number), duplicates: 0 },
+      { id: 1, ok: false, error: { name: 'E', message: 'lone \udc00 and 🙂' }, started: 2, ms: 3, worker: 'w-1', attempt: 2, cold: true, receivedAt: expect.any(Number), duplicates: 0 },
+    ]);
+    expect(store.failures('r-1', 10).map((r) => r.id)).toEqual([1]);
+    expect(store.conflicts('r-1')).toEqual([{ job: 0, kept: { ok: true, output: { a: [1, 'é'] } }, other: expect.objectContaining({ ok: true, output: 'again' }) }]);
+  });
+
+  it('keeps nothing of a message whose results were all stored before', async () => {
+    const store = await freshStore();
+    newRun(store);
+    store.recordBatch('r-1', [message(ok(0), ok(1))]);
+    store.recordBatch('r-1', [message(ok(1), ok(0))]);
+    expect(store.database.prepare('SELECT count(*) AS n FROM result_messages').get()).toEqual({ n: 1 });
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 2, duplicates: 2 });
+  });
+
+  it('reads the results a schema 1 store kept, after upgrading it', async () => {
+    // Prepare: a store as schema 1 left it, one result in its columns.
+    const path = join(await scratchDir('schema-1-'), 'fanout.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0]!);
+    old.exec('PRAGMA user_version = 1');
+    old
+      .prepare(`INSERT INTO runs (id, task, state, target, connection, dispatched_queue, dead_letter_queue, inputs, jobs_per_message, jobs, created_at) VALUES ('r-1', 'square', 'dispatched', 'local', 'endpoint', 'd', 'dl', '{"kind":"count","count":3}', 1, 3, 1)`)
+      .run();
+    old
+      .prepare(`INSERT INTO results (run, job, ok, output, error_name, error_message, started_at, ms, worker, attempt, cold, received_at) VALUES ('r-1', 0, 1, '9', NULL, NULL, 5, 1, 'w', 1, 0, 7), ('r-1', 1, 0, NULL, '"E"', '"\\ud800"', NULL, 2, NULL, NULL, NULL, 8)`)
+      .run();
+    old.close();
+    // Act
+    const store = RunStore.open({ path });
+    const again = store.recordBatch('r-1', [message(ok(0, 9), ok(2))]);
+    // Assess
+    expect(again).toMatchObject({ duplicates: [0], conflicts: [] });
+    expect([...store.results('r-1')]).toEqual([
+      { id: 0, ok: true, output: 9, started: 5, ms: 1, worker: 'w', attempt: 1, cold: false, receivedAt: 7, duplicates: 1 },
+      { id: 1, ok: false, error: { name: 'E', message: '\ud800' }, ms: 2, worker: undefined, attempt: undefined, cold: undefined, receivedAt: 8, duplicates: 0 },
+      expect.objectContaining({ id: 2, ok: true, output: 4 }),
+    ]);
   });
 
   it('refuses a file that is not a database, in one line', async () => {

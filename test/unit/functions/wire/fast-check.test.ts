@@ -1,10 +1,13 @@
 /**
  * The hand-written message checks (fast-check.ts) accept exactly what the contract's zod schemas
- * accept: on 1,000 hostile bodies from the fault suite's generator, and on 20,000 valid messages
- * mutated at random (a key dropped, added or retyped, a value replaced by an odd one).
+ * accept, and the hand-written explanations (explain.ts) name the same first problem as zod: on
+ * 1,000 hostile bodies from the fault suite's generator, and on 20,000 valid messages mutated at
+ * random (a key dropped, added or retyped, a value replaced by an odd one).
  */
 import { describe, expect, it } from 'vitest';
-import { JobMessageSchema, ResultMessageSchema } from '../../../../functions/wire/contract.js';
+import type { z } from 'zod';
+import { JobMessageSchema, ResultMessageSchema } from '../../../../functions/wire/contract-schemas.js';
+import { explainJobMessage, explainResultMessage, type Problem } from '../../../../functions/wire/explain.js';
 import { isJobMessage, isResultMessage } from '../../../../functions/wire/fast-check.js';
 import { withinDepth } from '../../../../functions/wire/json.js';
 import { generateFuzzCorpus } from '../../../faults/fuzz-corpus.js';
@@ -12,6 +15,18 @@ import { mulberry32, type Rng } from '../../../faults/rng.js';
 
 const zodJob = (value: unknown) => withinDepth(value) && JobMessageSchema.safeParse(value).success;
 const zodResult = (value: unknown) => withinDepth(value) && ResultMessageSchema.safeParse(value).success;
+
+/** The path of zod's first issue ("" for the root), or undefined if zod accepts the value. */
+function zodPath(schema: z.ZodType, value: unknown): string | undefined {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? undefined : parsed.error.issues[0]!.path.join('.');
+}
+
+/** Explanations name zod's first issue, or nothing when zod accepts (within the depth limit, checked before either). */
+function expectSameProblem(schema: z.ZodType, explain: (value: unknown) => Problem | undefined, value: unknown, label: string): void {
+  if (!withinDepth(value)) return;
+  expect(explain(value)?.path.join('.'), label).toBe(zodPath(schema, value));
+}
 
 // What JSON.parse can produce (never undefined; 1e309 gives Infinity).
 const ODD: unknown[] = [null, 0, -1, 1.5, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, Number.POSITIVE_INFINITY, '', 'x', 'R-1', 'r-ok', 'https://h/q', 'http:/nohost', ' https://h/q', true, false, [], {}, [1], { a: 1 }, JSON.parse('{"__proto__":1}'), 'a'.repeat(65), 'a'.repeat(513)];
@@ -73,6 +88,8 @@ describe('fast checks agree with the zod schemas', () => {
       compared++;
       expect(isJobMessage(value), body.slice(0, 200)).toBe(zodJob(value));
       expect(isResultMessage(value), body.slice(0, 200)).toBe(zodResult(value));
+      expectSameProblem(JobMessageSchema, explainJobMessage, value, body.slice(0, 200));
+      expectSameProblem(ResultMessageSchema, explainResultMessage, value, body.slice(0, 200));
     }
     expect(compared).toBeGreaterThan(500);
   });
@@ -84,13 +101,18 @@ describe('fast checks agree with the zod schemas', () => {
     let refused = 0;
     // Act / Assess
     for (let i = 0; i < 10_000; i++) {
-      for (const [make, fast, slow] of [[validJob, isJobMessage, zodJob], [validResult, isResultMessage, zodResult]] as const) {
+      for (const [make, fast, slow, schema, explain] of [
+        [validJob, isJobMessage, zodJob, JobMessageSchema, explainJobMessage],
+        [validResult, isResultMessage, zodResult, ResultMessageSchema, explainResultMessage],
+      ] as const) {
         const valid = make(rng);
         expect(fast(valid)).toBe(true);
         expect(slow(valid)).toBe(true);
         const mutated = mutate(rng, valid);
         const verdict = slow(mutated);
-        expect(fast(mutated), (await import("node:util")).inspect(mutated, { depth: 9 })).toBe(verdict);
+        const label = (await import('node:util')).inspect(mutated, { depth: 9 });
+        expect(fast(mutated), label).toBe(verdict);
+        expectSameProblem(schema, explain, mutated, label);
         if (verdict) accepted++;
         else refused++;
       }
