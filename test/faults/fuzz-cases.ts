@@ -256,7 +256,9 @@ export const GENERATORS: FuzzGenerator[] = [
     make: (ctx) => {
       const run = ctx.rng.pick([ctx.run, ctx.otherRun]);
       const skeleton = JSON.stringify(envelope({ run, v: UNKNOWN_VERSION, task: 'fail' }, [{ id: ctx.outOfRangeId(), input: '' }]));
-      return malformed('huge/invalid', skeleton.replace('"input":""', `"input":"${hugeString(ctx.rng, ctx.hugeBytes - skeleton.length)}"`), run);
+      const input = hugeString(ctx.rng, ctx.hugeBytes - skeleton.length);
+      // A function, not a string: the input may hold `$'` or `$&`, which a replacement string expands.
+      return malformed('huge/invalid', skeleton.replace('"input":""', () => `"input":"${input}"`), run);
     },
   },
   // ---- contract-valid, must become error results ----
@@ -351,7 +353,7 @@ export const GENERATORS: FuzzGenerator[] = [
       const id = ctx.nextId();
       const skeleton = JSON.stringify(envelope({ run: ctx.run, task: 'fail', reply: ctx.reply(ctx.run) }, [{ id, input: '' }]));
       const input = hugeString(ctx.rng, ctx.hugeBytes - skeleton.length);
-      const body = skeleton.replace('"input":""', `"input":"${input}"`);
+      const body = skeleton.replace('"input":""', () => `"input":"${input}"`);
       const errorMessage = input.length > ERROR_LIMITS.message ? `${input.slice(0, ERROR_LIMITS.message - 1)}…` : input;
       return { category: 'huge/valid-input', body, expect: 'error-result', run: ctx.run, ids: [id], errorName: 'Error', errorMessage };
     },

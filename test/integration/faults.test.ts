@@ -220,6 +220,15 @@ describe('fuzz corpus', () => {
     }
   });
 
+  it("keeps every huge body under 1 MiB with any seed, though its text may hold $' or $& (these four seeds once grew one past it)", () => {
+    for (const seed of [18, 29, 31, 34]) {
+      // Act
+      const cases = generateFuzzCorpus(mulberry32(seed), { count: 60, run: 'r-fuzz', otherRun: 'r-main' }).cases;
+      // Assess
+      for (const fuzzCase of cases) expect(Buffer.byteLength(fuzzCase.body) + 64, `seed ${seed}: ${fuzzCase.category}`).toBeLessThanOrEqual(1_048_576);
+    }
+  });
+
   it('breaks the contract exactly where it says so', () => {
     // Assess: malformed bodies fail to parse; the others parse, with the ids they promise.
     for (const fuzzCase of corpus.cases) {
