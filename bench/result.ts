@@ -20,6 +20,8 @@ export type BenchResult = {
   startup_ms: number | null;
   /** CPU time per job, in µs: `cpu_s` (every process) over the jobs. */
   per_job_us: number;
+  /** Size of the run's report (`fanout report`: one HTML page), in MiB; rendered after the timed window and the RSS reading. */
+  report_mb: number;
   requests_total: number;
   /** CPU time (user + system) of this process and every worker process from dispatch start to collect end. */
   cpu_s: number;
@@ -51,7 +53,7 @@ export function formatSummary(r: BenchResult): string {
     `${r.jobs} ${r.task} jobs on ${r.target} in ${r.messages} message(s) of ≤${r.jobs_per_message}: ${r.complete ? 'complete' : `INCOMPLETE (${r.ok} ok, ${r.failed} failed)`}`,
     `  dispatch ${r.dispatch_s.toFixed(3)} s + collect ${r.collect_s.toFixed(3)} s = ${r.total_s.toFixed(3)} s → ${r.jobs_per_s} jobs/s (CPU ${r.cpu_s.toFixed(3)} s)`,
     `  ${r.requests_total} SQS requests (${r.requests_per_1k_jobs} per 1,000 jobs): ${ops}`,
-    `  peak RSS ${r.peak_rss_mb} MB${rss}; ${r.per_job_us} µs CPU per job`,
+    `  peak RSS ${r.peak_rss_mb} MB${rss}; ${r.per_job_us} µs CPU per job; report ${r.report_mb} MB`,
     `  \`fanout run --local\` (10 jobs, compiled): ${r.startup_ms === null ? 'not measured' : `${r.startup_ms} ms`}`,
     '',
   ].join('\n');

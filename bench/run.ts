@@ -19,6 +19,8 @@ import { collect } from '../cli/master/collect/collect.js';
 import { dispatch } from '../cli/master/dispatch/dispatch.js';
 import { MasterEmitter } from '../cli/master/events.js';
 import { RunStore } from '../cli/master/store/run-store.js';
+import { renderReport } from '../cli/master/report/render-report.js';
+import { loadReportData } from '../cli/master/report/load-report-data.js';
 import type { RequestCounter } from '../cli/endpoint/clients.js';
 import { FanoutError } from '../functions/wire/errors.js';
 import { startProfiling } from './profiler.js';
@@ -69,6 +71,7 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
       const dispatchRequests = counter(store.requireRun(dispatched.run).requests.dispatch);
       const collectRequests = counter(collected.requests);
       const parentRssKb = process.resourceUsage().maxRSS;
+      const reportBytes = Buffer.byteLength(renderReport(loadReportData(store, dispatched.run)));
       const totalS = (finished - started) / 1000;
       const requests = sum(dispatchRequests, workerSnapshot.requests, collectRequests);
       const requestCount = [...requests.values()].reduce((a, b) => a + b, 0);
@@ -85,6 +88,7 @@ async function runBench(options: BenchOptions, log: (line: string) => void): Pro
         peak_rss_mb: round((parentRssKb + workerSnapshot.processRssKb.reduce((a, b) => a + b, 0)) / 1024, 1),
         startup_ms: null,
         per_job_us: round(cpuUs / options.jobs, 2),
+        report_mb: round(reportBytes / 1048576, 2),
         // Beyond the keys: enough to read a run without its command line.
         requests_total: requestCount,
         cpu_s: round(cpuUs / 1e6),
