@@ -175,6 +175,21 @@ describe('RunStore', () => {
     expect(store.conflicts('r-1')).toEqual([{ job: 0, kept: { ok: true, output: { a: [1, 'é'] } }, other: expect.objectContaining({ ok: true, output: 'again' }) }]);
   });
 
+  it('counts a job a message names twice once, also when the two entries are 500 rows apart (two INSERT statements)', async () => {
+    // Prepare: 600 entries for 599 jobs; job 3 again at entry 550, past the first 500-row statement
+    const store = await freshStore();
+    newRun(store, 'r-1', 599);
+    const results = Array.from({ length: 599 }, (_, id) => ok(id));
+    results.splice(550, 0, ok(3, 'again'));
+    // Act
+    const outcome = store.recordBatch('r-1', [{ ...message(), results }]);
+    // Assess
+    expect(outcome.fresh).toHaveLength(599);
+    expect(outcome.conflicts.map((c) => c.job)).toEqual([3]);
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 599, ok: 599, conflicts: 1 });
+    expect([...store.results('r-1')][3]).toMatchObject({ id: 3, output: 9 });
+  });
+
   it('keeps nothing of a message whose results were all stored before', async () => {
     const store = await freshStore();
     newRun(store);
