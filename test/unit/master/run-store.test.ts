@@ -225,6 +225,44 @@ describe('RunStore', () => {
     ]);
   });
 
+  it('after upgrading a schema 1 store: a job in two messages of one batch, a conflict with a schema 1 result, each redelivered', async () => {
+    // Prepare: schema 1 kept job 0 (ok, 9) and a conflict for it (ok, "x")
+    const path = join(await scratchDir('schema-1-'), 'fanout.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0]!);
+    old.exec('PRAGMA user_version = 1');
+    old
+      .prepare(`INSERT INTO runs (id, task, state, target, connection, dispatched_queue, dead_letter_queue, inputs, jobs_per_message, jobs, created_at, done, ok, conflicts) VALUES ('r-1', 'square', 'dispatched', 'local', 'endpoint', 'd', 'dl', '{"kind":"count","count":3}', 1, 3, 1, 1, 1, 1)`)
+      .run();
+    old.prepare(`INSERT INTO results (run, job, ok, output, started_at, ms, received_at) VALUES ('r-1', 0, 1, '9', 5, 1, 7)`).run();
+    old.prepare(`INSERT INTO conflicts (run, job, ok, output, ms, received_at) VALUES ('r-1', 0, 1, '"x"', 1, 7)`).run();
+    old.close();
+    const store = RunStore.open({ path });
+    const failed = (id: number, text: string): Result => ({ id, ok: false, error: { name: 'E', message: text }, started: 1, ms: 1 });
+    // Act: job 1 in two messages (different outcomes), job 0's known conflict again and a new one
+    const first = store.recordBatch('r-1', [message(ok(1), ok(0, 'x')), message(failed(1, 'boom'), failed(0, 'new'))]);
+    const again = store.recordBatch('r-1', [message(failed(1, 'boom'), ok(1), ok(0, 9))]);
+    // Assess
+    expect(first.fresh.map((r) => r.id)).toEqual([1]);
+    expect(first.duplicates).toEqual([0]);
+    expect(first.conflicts.map((c) => [c.job, c.kept])).toEqual([
+      [1, { ok: true, output: 1 }],
+      [0, { ok: true, output: 9 }],
+    ]);
+    expect(again).toMatchObject({ fresh: [], duplicates: [1, 1, 0], conflicts: [] });
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 2, ok: 2, failed: 0, conflicts: 3, duplicates: 4 });
+    expect([...store.results('r-1')].map((r) => [r.id, r.ok && r.output, r.duplicates])).toEqual([
+      [0, 9, 2],
+      [1, 1, 2],
+    ]);
+    expect(store.conflicts('r-1').map((c) => [c.job, c.other.ok ? c.other.output : c.other.error.message])).toEqual([
+      [0, 'x'],
+      [0, 'new'],
+      [1, 'boom'],
+    ]);
+  });
+
   it('refuses a file that is not a database, in one line', async () => {
     const dir = await scratchDir('not-db-');
     const { writeFile } = await import('node:fs/promises');
