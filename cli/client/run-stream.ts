@@ -73,6 +73,9 @@ export class RunStream<Output> implements MapStream<Output> {
     const onAbort = () => stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const queue = new AsyncQueue<Result>();
+    // Stopped (close(), an abort) while the consumer is not pulling: collecting must not wait for
+    // it to take results (the finally below runs only when it pulls again, if ever).
+    stop.signal.addEventListener('abort', () => queue.release(), { once: true });
     let work: Promise<void> | undefined;
     const untrack = this.#options.track(async () => {
       stop.abort();

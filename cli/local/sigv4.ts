@@ -62,7 +62,7 @@ export class SigV4Verifier {
       request.method.toUpperCase(),
       canonicalPath(path),
       canonicalQuery(query),
-      names.map((name) => `${name}:${canonicalValue(request.headers[name])}\n`).join(''),
+      names.map((name) => `${name}:${canonicalValue(own(request.headers, name))}\n`).join(''),
       signedHeaders,
       payloadHash,
     ].join('\n');
@@ -92,8 +92,13 @@ function refuse(code: string, message: string, status = 403): Refusal {
   return { code, status, message };
 }
 
+/** A header's value: own keys only (a signed "constructor" or "__proto__" is a header the request lacks, not Object's). */
+function own(headers: SignedRequest['headers'], name: string): string | string[] | undefined {
+  return Object.hasOwn(headers, name) ? headers[name] : undefined;
+}
+
 function header(headers: SignedRequest['headers'], name: string): string | undefined {
-  const value = headers[name];
+  const value = own(headers, name);
   return Array.isArray(value) ? value.join(',') : value;
 }
 

@@ -52,7 +52,10 @@ export function createSqsServer(options: SqsServerOptions): Server {
         return refuse(response, tooLarge());
       }
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      void answer(options, verifier, request, body, response);
+      // Whatever goes wrong answering one request is that request's 500, never the server's end.
+      answer(options, verifier, request, body, response).catch((error: unknown) =>
+        refuse(response, { code: 'InternalError', status: 500, message: (error as Error)?.message ?? String(error) }, 'Receiver'),
+      );
     });
     request.on('error', () => response.destroy());
   });

@@ -10,7 +10,25 @@ import { isReplyUrl, isRunId, isTaskName } from './fast-check.js';
 const runId = z.string().refine(isRunId, 'a run id is 1-64 letters, digits, "-" or "_"');
 const jobId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const taskName = z.string().refine(isTaskName, 'a task name is lowercase letters, digits and "-", starting with a letter');
-const json = z.json();
+/** Every value held under an own "__proto__" key, at any depth (JSON.parse makes such keys own properties). */
+function protoValues(value: unknown, into: unknown[] = []): unknown[] {
+  if (typeof value !== 'object' || value === null) return into;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) into.push((value as Record<string, unknown>)['__proto__']);
+  for (const key of Object.keys(value)) protoValues((value as Record<string, unknown>)[key], into);
+  return into;
+}
+
+const anyJson = z.json();
+/**
+ * A JSON value. z.json() skips "__proto__" keys (its records never copy them, so as not to set a
+ * prototype) but parse() hands on the value itself, "__proto__" keys included: their values must be
+ * JSON too ({"__proto__":1e400} holds Infinity). Checked on the input: a refinement of z.json()
+ * would see its copy, without them.
+ */
+const json = z.custom<z.infer<typeof anyJson>>(
+  (value) => anyJson.safeParse(value).success && protoValues(value).every((inner) => anyJson.safeParse(inner).success),
+  'Invalid input: not a JSON value',
+);
 
 export const JobSchema = z.strictObject({ id: jobId, input: json });
 

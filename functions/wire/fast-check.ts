@@ -26,6 +26,27 @@ export function isReplyUrl(value: unknown): value is string {
   return typeof value === 'string' && REPLY_URL.test(value) && URL.canParse(value);
 }
 
+/**
+ * Length in characters (code points) as zod's max() counts a string: a surrogate pair is one
+ * character, a lone surrogate one. UTF-16 units would refuse 257-512 emoji the contract allows.
+ */
+export function characters(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count--;
+      i++;
+    }
+  }
+  return count;
+}
+
+/** A worker name the contract accepts: a string of at most 512 characters. */
+export function isWorkerName(value: unknown): value is string {
+  // Within 512 units it is within 512 characters: only a longer one is counted.
+  return typeof value === 'string' && (value.length <= 512 || characters(value) <= 512);
+}
+
 function isJobId(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
@@ -106,7 +127,7 @@ export function isResultMessage(value: unknown): boolean {
   if (v !== 1 && v !== 2) return false;
   if (!onlyKeys(value, RESULT_MESSAGE_KEYS[v]) || !isRunId(value.run)) return false;
   if (v === 2) {
-    if (typeof value.worker !== 'string' || value.worker.length > 512 || typeof value.cold !== 'boolean') return false;
+    if (!isWorkerName(value.worker) || typeof value.cold !== 'boolean') return false;
     if (typeof value.attempt !== 'number' || !Number.isSafeInteger(value.attempt) || value.attempt < 1) return false;
   }
   const results = value.results;

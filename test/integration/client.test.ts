@@ -272,6 +272,29 @@ describe('map()', () => {
     expect(resumed.summary).toMatchObject({ complete: true, counts: { done: 6, duplicates: 0 } });
   });
 
+  it('closes while a consumer that took one result pauses and collecting waits for it (past 10,000 results queued)', async () => {
+    // Prepare: 12,000 jobs; the consumer takes one result and stops pulling without ending the loop
+    const { fan, home } = await client();
+    const stream = fan.map(tasks.cube, Array.from({ length: 12_000 }, (_, i) => i % 10), { timeout: '60s' });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    const store = RunStore.open({ path: join(home, 'fanout.db') });
+    let stored = 0;
+    try {
+      for (let i = 0; i < 600 && stored <= 10_001; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stored = store.getRun(stream.run!)?.counts.done ?? 0;
+      }
+    } finally {
+      store.close();
+    }
+    // Act
+    const closed = await Promise.race([fan.close().then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting after 10 s'))]);
+    // Assess
+    expect(stored).toBeGreaterThan(10_001);
+    expect(closed).toBe('closed');
+  });
+
   it('is iterated once', async () => {
     const { fan } = await client();
     const stream = fan.map(tasks.cube, [1]);

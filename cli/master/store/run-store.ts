@@ -274,7 +274,7 @@ export class RunStore {
     return statement;
   }
 
-  /** The job ids among results[start, end) whose stored row names message `messageRow`. */
+  /** The job ids among results[start, end) whose stored row names message `messageRow` and was stored by this statement (not by an earlier entry). */
   #rowsOf(id: string, messageRow: number, results: readonly Result[], start: number, end: number): Set<number> {
     let low = Number.POSITIVE_INFINITY;
     let high = Number.NEGATIVE_INFINITY;
@@ -283,7 +283,11 @@ export class RunStore {
       high = Math.max(high, results[i]!.id);
     }
     const rows = this.#statement('SELECT job FROM results WHERE run = ? AND job BETWEEN ? AND ? AND message = ?').all(id, low, high, messageRow) as Array<{ job: number }>;
-    return new Set(rows.map((row) => row.job));
+    const ours = new Set(rows.map((row) => row.job));
+    // A job the message named in an earlier statement was stored by that one (its first entry):
+    // here it is a repeat, not new again.
+    for (let i = 0; i < start && ours.size > 0; i++) ours.delete(results[i]!.id);
+    return ours;
   }
 
   /** The outcome a row of `results` stores, from its message or its own columns. */

@@ -175,6 +175,21 @@ describe('RunStore', () => {
     expect(store.conflicts('r-1')).toEqual([{ job: 0, kept: { ok: true, output: { a: [1, 'é'] } }, other: expect.objectContaining({ ok: true, output: 'again' }) }]);
   });
 
+  it('counts a job a message names twice once, also when the two entries are 500 rows apart (two INSERT statements)', async () => {
+    // Prepare: 600 entries for 599 jobs; job 3 again at entry 550, past the first 500-row statement
+    const store = await freshStore();
+    newRun(store, 'r-1', 599);
+    const results = Array.from({ length: 599 }, (_, id) => ok(id));
+    results.splice(550, 0, ok(3, 'again'));
+    // Act
+    const outcome = store.recordBatch('r-1', [{ ...message(), results }]);
+    // Assess
+    expect(outcome.fresh).toHaveLength(599);
+    expect(outcome.conflicts.map((c) => c.job)).toEqual([3]);
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 599, ok: 599, conflicts: 1 });
+    expect([...store.results('r-1')][3]).toMatchObject({ id: 3, output: 9 });
+  });
+
   it('keeps nothing of a message whose results were all stored before', async () => {
     const store = await freshStore();
     newRun(store);
@@ -207,6 +222,44 @@ describe('RunStore', () => {
       { id: 0, ok: true, output: 9, started: 5, ms: 1, worker: 'w', attempt: 1, cold: false, receivedAt: 7, duplicates: 1 },
       { id: 1, ok: false, error: { name: 'E', message: '\ud800' }, ms: 2, worker: undefined, attempt: undefined, cold: undefined, receivedAt: 8, duplicates: 0 },
       expect.objectContaining({ id: 2, ok: true, output: 4 }),
+    ]);
+  });
+
+  it('after upgrading a schema 1 store: a job in two messages of one batch, a conflict with a schema 1 result, each redelivered', async () => {
+    // Prepare: schema 1 kept job 0 (ok, 9) and a conflict for it (ok, "x")
+    const path = join(await scratchDir('schema-1-'), 'fanout.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path);
+    old.exec(MIGRATIONS[0]!);
+    old.exec('PRAGMA user_version = 1');
+    old
+      .prepare(`INSERT INTO runs (id, task, state, target, connection, dispatched_queue, dead_letter_queue, inputs, jobs_per_message, jobs, created_at, done, ok, conflicts) VALUES ('r-1', 'square', 'dispatched', 'local', 'endpoint', 'd', 'dl', '{"kind":"count","count":3}', 1, 3, 1, 1, 1, 1)`)
+      .run();
+    old.prepare(`INSERT INTO results (run, job, ok, output, started_at, ms, received_at) VALUES ('r-1', 0, 1, '9', 5, 1, 7)`).run();
+    old.prepare(`INSERT INTO conflicts (run, job, ok, output, ms, received_at) VALUES ('r-1', 0, 1, '"x"', 1, 7)`).run();
+    old.close();
+    const store = RunStore.open({ path });
+    const failed = (id: number, text: string): Result => ({ id, ok: false, error: { name: 'E', message: text }, started: 1, ms: 1 });
+    // Act: job 1 in two messages (different outcomes), job 0's known conflict again and a new one
+    const first = store.recordBatch('r-1', [message(ok(1), ok(0, 'x')), message(failed(1, 'boom'), failed(0, 'new'))]);
+    const again = store.recordBatch('r-1', [message(failed(1, 'boom'), ok(1), ok(0, 9))]);
+    // Assess
+    expect(first.fresh.map((r) => r.id)).toEqual([1]);
+    expect(first.duplicates).toEqual([0]);
+    expect(first.conflicts.map((c) => [c.job, c.kept])).toEqual([
+      [1, { ok: true, output: 1 }],
+      [0, { ok: true, output: 9 }],
+    ]);
+    expect(again).toMatchObject({ fresh: [], duplicates: [1, 1, 0], conflicts: [] });
+    expect(store.requireRun('r-1').counts).toMatchObject({ done: 2, ok: 2, failed: 0, conflicts: 3, duplicates: 4 });
+    expect([...store.results('r-1')].map((r) => [r.id, r.ok && r.output, r.duplicates])).toEqual([
+      [0, 9, 2],
+      [1, 1, 2],
+    ]);
+    expect(store.conflicts('r-1').map((c) => [c.job, c.other.ok ? c.other.output : c.other.error.message])).toEqual([
+      [0, 'x'],
+      [0, 'new'],
+      [1, 'boom'],
     ]);
   });
 
