@@ -192,6 +192,8 @@ function exit(code: number): void {
 
 /** Runs the CLI; resolves to the exit code. Errors become one line on stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
+  stopWhenOutputIsClosed(process.stdout);
+  stopWhenOutputIsClosed(process.stderr);
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -207,6 +209,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`fanout: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.internal;
   }
+}
+
+/**
+ * `fanout collect --json | head`: once the reader has gone, nothing written reaches anyone. Stop
+ * then, quietly, as SIGPIPE stops other tools (Node ignores SIGPIPE, and an unhandled EPIPE would
+ * print a stack trace). Nothing is lost: a result is deleted from its queue only once stored, and
+ * SQLite's transactions end within the tick that began them.
+ */
+function stopWhenOutputIsClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.closedPipe);
+    if (stream !== process.stderr) process.stderr.write(`fanout: cannot write to standard output: ${error.message}\n`);
+    process.exit(EXIT.internal);
+  });
 }
 
 /** Which exit code a fanout error means: the user must change something (2), or try again (5). */

@@ -8,6 +8,7 @@ import type { RunStore } from '../master/store/run-store.js';
 import type { RunRecord } from '../master/store/types.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { Target } from '../endpoint/target.js';
+import { JobSet } from '../output/job-set.js';
 import { jsonLine, note, outputMode, showProgress } from '../output/reporter.js';
 import { exitCodeOf, printSummary } from '../output/summary.js';
 import { pickRun, withStore } from './run-store.js';
@@ -48,13 +49,13 @@ export async function collectWithOutput(
 ): Promise<CollectReport> {
   const mode = outputMode(flags.json);
   const events = options.events ?? new MasterEmitter();
-  // --json: every result of the run, once — those stored by an earlier collect first.
-  if (mode === 'json') {
-    for (const result of store.results(record.id)) {
-      jsonLine('result', { run: record.id, ...result });
-      const drained = stdoutDrained();
-      if (drained) await drained;
-    }
+  // --json: every result of the run, once — those stored by an earlier collect first, those
+  // this one stores as they come, and at the end those another collector stored meanwhile.
+  const printed = mode === 'json' ? new JobSet() : undefined;
+  const onPrinted = ({ result }: { result: { id: number } }) => printed?.add(result.id);
+  if (printed) {
+    await printStoredResults(store, record.id, printed);
+    events.on('result', onPrinted);
   }
   // Ctrl-C: stop collecting, keep what was stored, print where things stand.
   const interrupt = new AbortController();
@@ -72,9 +73,11 @@ export async function collectWithOutput(
     report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal, pace });
   } finally {
     stopProgress();
+    events.off('result', onPrinted);
     process.off('SIGINT', onSignal);
     options.signal?.removeEventListener('abort', onSignal);
   }
+  if (printed && printed.size < store.requireRun(record.id).counts.done) await printStoredResults(store, record.id, printed);
   let exportedTo: string | undefined;
   if (flags.out !== undefined) {
     await exportResults(store, record.id, { path: flags.out, format: flags.format, force: flags.force });
@@ -82,6 +85,16 @@ export async function collectWithOutput(
   }
   printSummary(report, store, { mode, seconds: (performance.now() - started) / 1000, failuresShown: options.failuresShown, exportedTo });
   return report;
+}
+
+/** A `result` line for each stored result of `run` not in `printed`, at the reader's pace. */
+async function printStoredResults(store: RunStore, run: string, printed: JobSet): Promise<void> {
+  for (const result of store.results(run)) {
+    if (!printed.add(result.id)) continue;
+    jsonLine('result', { run, ...result });
+    const drained = stdoutDrained();
+    if (drained) await drained;
+  }
 }
 
 /** Resolves once stdout has room again; at once (no promise) when it has. */

@@ -16,6 +16,8 @@ export const EXIT = {
   internal: 70,
   /** Stopped by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
+  /** Output's reader went away (`| head`): stopped as SIGPIPE stops a process (128 + 13); what was stored stays stored. */
+  closedPipe: 141,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -28,6 +28,8 @@ export class CollectorProcess {
   readonly child: ChildProcess;
   /** `result` lines this life printed (earlier lives' stored results included). */
   results = 0;
+  /** Distinct job ids among those lines: `results` minus this is how many it printed twice. */
+  readonly jobsPrinted = new Set<number>();
   /** `malformed` lines: messages this life quarantined. */
   malformed = 0;
   readonly warnings: string[] = [];
@@ -67,7 +69,10 @@ export class CollectorProcess {
     } catch {
       return;
     }
-    if (event.event === 'result') this.results++;
+    if (event.event === 'result') {
+      this.results++;
+      this.jobsPrinted.add(event.id as number);
+    }
     else if (event.event === 'malformed') this.malformed++;
     else if (event.event === 'warning') this.warnings.push(String(event.message));
     else if (event.event === 'summary') this.summary = event;

@@ -2,7 +2,8 @@
  * Two at once: two and three `fanout collect` processes of one 20,000-job run, started together
  * while the workers produce its results. Each must end complete (exit 0): none may wait for
  * results another one took (the spurious exit 3 of the old code, whose collectors each kept
- * their own tally), and the store must hold exactly one result per job.
+ * their own tally), the store must hold exactly one result per job, and each collector's --json
+ * output must show every job once, those another collector stored included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
@@ -44,6 +45,8 @@ describe.each(backendNames())('concurrent collectors on %s', (backendName) => {
       for (const [i, life] of lives.entries()) {
         expect(exits[i], `collector ${i + 1} of ${collectors} said: ${life.stderr}`).toEqual({ code: 0, signal: null });
         expect(life.summary, `collector ${i + 1}`).toMatchObject({ complete: true, ok: true, missingCount: 0 });
+        // Its --json output, as the README promises: one `result` line per job, whichever collector stored it.
+        expect({ lines: life.results, jobs: life.jobsPrinted.size }, `collector ${i + 1}'s result lines`).toEqual({ lines: JOBS, jobs: JOBS });
       }
       // Assess: one result per job, each right; nothing conflicting or quarantined.
       expect(store.requireRun(run)).toMatchObject({ state: 'complete', counts: { done: JOBS, ok: JOBS, failed: 0, conflicts: 0, quarantined: 0 } });
