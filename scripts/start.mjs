@@ -4,14 +4,21 @@
  * `npm run fanout`. The arguments after this script are the CLI's.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist', 'cli', 'bin.js');
 
+/** When the build read its sources (dist/.build-started), else when it wrote bin.js; -1 if none. */
 function builtAt() {
+  try {
+    const started = Number(readFileSync(join(root, 'dist', '.build-started'), 'utf8'));
+    if (Number.isFinite(started)) return started;
+  } catch {
+    // Built before the stamp existed: fall back to bin.js's time.
+  }
   try {
     return statSync(bin).mtimeMs;
   } catch {

@@ -75,6 +75,9 @@ async function answer(options: SqsServerOptions, verifier: SigV4Verifier, reques
   } catch (error) {
     return refuse(response, { code: 'SerializationException', status: 400, message: `the request body is not JSON: ${(error as Error).message}` });
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return refuse(response, { code: 'SerializationException', status: 400, message: 'the request body is not a JSON object' });
+  }
   let output: unknown;
   try {
     output = await action(input, options.store, { headers: request.headers });

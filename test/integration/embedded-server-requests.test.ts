@@ -98,6 +98,14 @@ describe('the embedded server, asked oddly', () => {
     await stillAnswers();
   });
 
+  it.each(['null', '[]', '7', '"x"'])('refuses a signed body of %s, which is JSON but not an object, as SQS does (400)', async (body) => {
+    // Act
+    const answer = await signed('GetQueueUrl', body);
+    // Assess
+    expect([answer.status, errorName(answer)]).toEqual([400, 'SerializationException']);
+    await stillAnswers();
+  });
+
   it.each(['null', '[]', '7', '"x"', '{"QueueUrl":{}}', '{"__proto__":{"QueueName":"x"}}'])('answers a signed body of %s without crashing', async (body) => {
     // Act
     const answer = await signed('GetQueueUrl', body);
