@@ -15,6 +15,7 @@ import { fanoutHome } from '../../home.js';
 import { openDatabase, storageError, transaction, type DatabaseOptions } from './database.js';
 import { MessageReader, storedBody } from './result-messages.js';
 import { toRunRecord, toStoredResult, type ResultRow, type RunRow } from './rows.js';
+import { dispatchStopped } from './run-state.js';
 import { text, untext } from './text-column.js';
 import type { BatchOutcome, Conflict, IncomingMessage, MalformedMessage, NewRun, Outcome, RequestCounts, RunRecord, StoredResult } from './types.js';
 
@@ -152,11 +153,18 @@ export class RunStore {
     transaction(this.#db, this.path, () => this.#statement("UPDATE runs SET state = 'interrupted', dispatcher_pid = NULL WHERE id = ? AND state = 'dispatching'").run(id));
   }
 
-  /** A resumed dispatch takes the run over. */
+  /**
+   * A resumed dispatch takes the run over, unless a live process is dispatching it: checked and
+   * taken in one write transaction, so of two resumes started at once exactly one goes on.
+   */
   resumeDispatch(id: string): void {
-    transaction(this.#db, this.path, () =>
-      this.#statement("UPDATE runs SET state = 'dispatching', dispatcher_pid = ?, dispatcher_host = ? WHERE id = ?").run(process.pid, hostname(), id),
-    );
+    transaction(this.#db, this.path, () => {
+      const record = this.requireRun(id);
+      if (record.state === 'dispatching' && !dispatchStopped(record)) {
+        throw new UsageError(`run ${id} is being dispatched by process ${record.dispatcher?.pid ?? '?'}: wait for it, or stop it first`);
+      }
+      this.#statement("UPDATE runs SET state = 'dispatching', dispatcher_pid = ?, dispatcher_host = ? WHERE id = ?").run(process.pid, hostname(), id);
+    });
   }
 
   markComplete(id: string): void {

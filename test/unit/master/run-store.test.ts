@@ -117,6 +117,28 @@ describe('RunStore', () => {
     expect([...first.results('r-1')]).toHaveLength(100);
   });
 
+  it('lets one of two resumes of an interrupted dispatch take the run over, and refuses the other in one line', async () => {
+    // Prepare: an interrupted run, and two connections (as two `dispatch --resume` processes).
+    const first = await freshStore();
+    newRun(first, 'r-1', 100);
+    first.markInterrupted('r-1');
+    const second = RunStore.open({ path: first.path });
+    // Act: both saw it interrupted; the first claims it, then the second tries.
+    first.resumeDispatch('r-1');
+    const refused = (() => {
+      try {
+        second.resumeDispatch('r-1');
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    })();
+    // Assess
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as Error).message).toBe(`run r-1 is being dispatched by process ${process.pid}: wait for it, or stop it first`);
+    expect(second.requireRun('r-1')).toMatchObject({ state: 'dispatching', dispatcher: { pid: process.pid } });
+  });
+
   it('fails if the disk is full: a StorageError naming the file, and nothing of the batch is stored', async () => {
     // Prepare: SQLite's own size limit stands in for a full disk.
     const store = await freshStore();
