@@ -74,3 +74,19 @@ describe('--inputs file encodings', () => {
     expect(finished(stdout)).toEqual(['Finished job 0: 1', 'Finished job 1: 4']);
   });
 });
+
+describe('FANOUT_HOME that is not a directory', () => {
+  it.each([
+    ['a file', (home: string) => join(home, 'afile')],
+    ['under a file', (home: string) => join(home, 'afile', 'x')],
+  ])('is %s: one line that says so, exit 2, nothing sent', async (_, homeOf) => {
+    // Prepare
+    await writeFile(join(home, 'afile'), 'not a directory\n');
+    // Act
+    const { code, stdout, stderr } = await runCli(['run', '--local', '--count', '2'], { FANOUT_HOME: homeOf(home), FANOUT_TARGET: '' }, home);
+    // Assess
+    expect(stderr).toMatch(/^fanout: cannot open the run store .*\/fanout\.db: a file is in the way of its directory .*: move it, or set FANOUT_HOME to a directory\n$/);
+    expect(code).toBe(EXIT.usage);
+    expect(stdout).toBe('');
+  });
+});
