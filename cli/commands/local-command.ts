@@ -17,7 +17,7 @@ import { startLocalRuntime } from '../local/local-runtime.js';
 import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { stopSignals } from './signals.js';
-import { localDataDir, removeLocalState, runningLocal, writeLocalState } from '../endpoint/local-state.js';
+import { claimLocalState, localDataDir, releaseLocalState, runningLocal } from '../endpoint/local-state.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
 import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
@@ -65,7 +65,13 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
           }
         : false,
   });
-  await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials });
+  try {
+    // Two started at once both pass the check above (with --memory no data-directory lock stops the second).
+    await claimLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials });
+  } catch (error) {
+    await runtime.stop({ force: true });
+    throw error;
+  }
 
   let invocations = 0;
   let records = 0;
@@ -114,6 +120,6 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
     return runtime.stop({ force: true });
   });
   await Promise.race([runtime.stop(), force]);
-  await removeLocalState();
+  await releaseLocalState();
   return interrupted ? EXIT.interrupted : EXIT.ok;
 }

@@ -126,6 +126,32 @@ describe('fanout local', () => {
     expect(second.stderr).toBe(`fanout: a fanout local is already running here (pid ${first.local.pid}, ${first.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere\n`);
   });
 
+  it('of two started at once with --memory (no data directory to lock), one runs and the other is refused in one line', async () => {
+    // Prepare
+    const home = await scratchDir('local-race-');
+    // Act: both start before either has recorded itself.
+    const children = [0, 1].map(() => {
+      const child = spawnCli(['local', '--port', '0', '--workers', '0', '--memory'], { FANOUT_HOME: home, FANOUT_TARGET: '' });
+      const state = { child, stderr: '', code: undefined as number | null | undefined };
+      child.stderr!.on('data', (d: Buffer) => (state.stderr += d));
+      const closed = once(child, 'close').then(([code]) => (state.code = code as number | null));
+      cleanups.push(async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await closed;
+      });
+      return state;
+    });
+    // Each has either exited or announced its server.
+    await eventually(async () => children.every((c) => c.code !== undefined || c.stderr.includes('fanout local: SQS on')), 30_000, 50);
+    // Assess
+    const refused = children.filter((c) => c.code !== undefined);
+    const running = children.filter((c) => c.code === undefined);
+    expect(refused.map((c) => c.code), children.map((c) => c.stderr).join('---\n')).toEqual([EXIT.usage]);
+    expect(refused[0]!.stderr).toMatch(/^fanout: a fanout local is already running here \(pid \d+, http:\/\/127\.0\.0\.1:\d+\): use it, stop it, or set FANOUT_HOME elsewhere\n$/);
+    const recorded = JSON.parse(await readFile(join(home, 'local.json'), 'utf8')) as { pid: number };
+    expect(recorded.pid).toBe(running[0]!.child.pid);
+  });
+
   it.each([
     ['a file is in the way of .fanout/local', (home: string) => writeFile(join(home, 'local'), 'x'), /^fanout: cannot keep the local queues in .*\/local: a file is in the way: move it, or start with --memory\n$/],
     ['its database is not one', async (home: string) => {

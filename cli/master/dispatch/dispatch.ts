@@ -30,7 +30,7 @@ import { newRunId } from '../run-id.js';
 import { dispatchStopped } from '../store/run-state.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
-import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, type Input, type InputsSource } from './inputs.js';
+import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, settleSource, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
 
 export type DispatchOptions = {
@@ -98,7 +98,7 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
     if (!options.task) throw new UsageError('dispatch needs a task');
     const task = options.task;
     const schema = knownTask(options.tasks, task);
-    source = asSource(options.inputs);
+    source = await settleSource(asSource(options.inputs));
     const run = options.run ?? newRunId();
     if (!isRunId(run)) throw new UsageError(`a run id is 1-64 letters, digits, "-" or "_" (given ${JSON.stringify(run)})`);
     if (store.getRun(run)) throw new UsageError(`run ${run} already exists in ${store.path}: dispatch it under another id, or --resume it`);
@@ -350,7 +350,7 @@ async function resumable(store: RunStore, options: DispatchOptions): Promise<{ r
     throw new UsageError(`run ${record.id} is being dispatched by process ${record.dispatcher?.pid ?? '?'}: wait for it, or stop it first`);
   }
   const spec = record.inputs;
-  const given = options.inputs === undefined ? undefined : asSource(options.inputs);
+  const given = options.inputs === undefined ? undefined : await settleSource(asSource(options.inputs));
   if (spec.kind === 'count') return { record, source: given ?? spec };
   if (spec.kind === 'file') {
     const now = await fingerprint(spec.path);

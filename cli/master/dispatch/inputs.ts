@@ -15,8 +15,8 @@ import type { InputsSpec } from '../store/types.js';
 
 export type InputsSource =
   | { kind: 'count'; count: number }
-  /** A JSONL file; `-` is standard input. */
-  | { kind: 'file'; path: string }
+  /** A JSONL file; `-` is standard input. `once`: a pipe, FIFO or device (`--inputs <(…)`), read a single time like stdin. */
+  | { kind: 'file'; path: string; once?: boolean }
   | { kind: 'values'; values: Iterable<unknown> | AsyncIterable<unknown> };
 
 /** One input and where it came from: its line in a file, its index otherwise. */
@@ -27,7 +27,18 @@ export const INPUT_BATCH = 1024;
 
 /** True if the inputs can be read twice: checked whole before anything is sent, and read again by --resume. */
 export function isRereadable(source: InputsSource): boolean {
-  return source.kind === 'count' || (source.kind === 'file' && source.path !== '-') || (source.kind === 'values' && Array.isArray(source.values));
+  return source.kind === 'count' || (source.kind === 'file' && source.path !== '-' && !source.once) || (source.kind === 'values' && Array.isArray(source.values));
+}
+
+/**
+ * The source, with a file that is not a regular file (a FIFO, `<(…)`'s /dev/fd/N, a device)
+ * marked to be read once: such a file gives its lines to one reader only, so checking it whole
+ * first, or hashing it, would eat the inputs (or wait forever on a FIFO nobody writes again).
+ */
+export async function settleSource(source: InputsSource): Promise<InputsSource> {
+  if (source.kind !== 'file' || source.path === '-' || source.once) return source;
+  const info = await stat(source.path).catch(() => undefined);
+  return info && !info.isFile() && !info.isDirectory() ? { ...source, once: true } : source;
 }
 
 /** What the store keeps of a source: enough to read a file again and to notice it changed. */
@@ -35,6 +46,7 @@ export async function describeSource(source: InputsSource): Promise<InputsSpec> 
   if (source.kind === 'count') return { kind: 'count', count: source.count };
   if (source.kind === 'values') return { kind: 'values' };
   if (source.path === '-') return { kind: 'stdin' };
+  if (source.once) return { kind: 'pipe', path: source.path };
   return { kind: 'file', path: source.path, ...(await fingerprint(source.path)) };
 }
 
@@ -132,8 +144,10 @@ async function* readJsonl(path: string, skip: number): AsyncGenerator<Input> {
   let index = 0;
   let any = false;
   try {
-    for await (const text of lines) {
+    for await (let text of lines) {
       line++;
+      // A byte-order mark (files saved by some Windows editors) is not part of the first value.
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
       if (text.trim() === '') continue;
       any = true;
       if (index++ < skip) continue;

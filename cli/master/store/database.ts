@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { StorageError } from '../../../functions/wire/errors.js';
+import { StorageError, UsageError } from '../../../functions/wire/errors.js';
 import { loadSqlite } from './load-sqlite.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
@@ -46,6 +46,10 @@ export function storageError(error: unknown, path: string): Error {
     return new StorageError(`cannot write the run store ${path}: ${cause}; nothing was lost — run again once it is fixed`, { cause: error });
   }
   const fsCode = (error as NodeJS.ErrnoException)?.code;
+  if (fsCode === 'EEXIST' || fsCode === 'ENOTDIR') {
+    // A file where a directory must be (FANOUT_HOME, or .fanout, is a file): running again cannot help.
+    return new UsageError(`cannot open the run store ${path}: a file is in the way of its directory ${dirname(path)}: move it, or set FANOUT_HOME to a directory`, { cause: error });
+  }
   if (fsCode && /^E[A-Z]+$/.test(fsCode)) {
     return new StorageError(`cannot open the run store ${path}: ${fsCode}; nothing was lost — run again once it is fixed`, { cause: error });
   }

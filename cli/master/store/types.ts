@@ -8,6 +8,8 @@ export type InputsSpec =
   | { kind: 'count'; count: number }
   | { kind: 'file'; path: string; bytes: number; sha256: string }
   | { kind: 'stdin' }
+  /** A FIFO or pipe given as --inputs (`<(…)`): read once, like stdin. */
+  | { kind: 'pipe'; path: string }
   | { kind: 'values' };
 
 export type RequestCounts = { dispatch: Record<string, number>; collect: Record<string, number> };
