@@ -25,6 +25,16 @@ function newRun(store: RunStore, id = 'r-1', jobs = 3) {
   });
 }
 
+/** An empty database as schema 1 made it, open for the test to fill as an old fanout did. */
+async function schemaOneDatabase() {
+  const path = join(await scratchDir('schema-1-'), 'fanout.db');
+  const { DatabaseSync } = await import('node:sqlite');
+  const old = new DatabaseSync(path);
+  old.exec(MIGRATIONS[0]!);
+  old.exec('PRAGMA user_version = 1');
+  return { path, old };
+}
+
 const ok = (id: number, output: unknown = id * id): Result => ({ id, ok: true, output: output as never, started: 1, ms: 1 });
 const message = (...results: Result[]): IncomingMessage => ({ messageId: `m-${results.map((r) => r.id).join('-')}`, origin: { worker: 'w', cold: false, attempt: 1 }, results });
 
@@ -223,11 +233,7 @@ describe('RunStore', () => {
 
   it('reads the results a schema 1 store kept, after upgrading it', async () => {
     // Prepare: a store as schema 1 left it, one result in its columns.
-    const path = join(await scratchDir('schema-1-'), 'fanout.db');
-    const { DatabaseSync } = await import('node:sqlite');
-    const old = new DatabaseSync(path);
-    old.exec(MIGRATIONS[0]!);
-    old.exec('PRAGMA user_version = 1');
+    const { path, old } = await schemaOneDatabase();
     old
       .prepare(`INSERT INTO runs (id, task, state, target, connection, dispatched_queue, dead_letter_queue, inputs, jobs_per_message, jobs, created_at) VALUES ('r-1', 'square', 'dispatched', 'local', 'endpoint', 'd', 'dl', '{"kind":"count","count":3}', 1, 3, 1)`)
       .run();
@@ -249,11 +255,7 @@ describe('RunStore', () => {
 
   it('after upgrading a schema 1 store: a job in two messages of one batch, a conflict with a schema 1 result, each redelivered', async () => {
     // Prepare: schema 1 kept job 0 (ok, 9) and a conflict for it (ok, "x")
-    const path = join(await scratchDir('schema-1-'), 'fanout.db');
-    const { DatabaseSync } = await import('node:sqlite');
-    const old = new DatabaseSync(path);
-    old.exec(MIGRATIONS[0]!);
-    old.exec('PRAGMA user_version = 1');
+    const { path, old } = await schemaOneDatabase();
     old
       .prepare(`INSERT INTO runs (id, task, state, target, connection, dispatched_queue, dead_letter_queue, inputs, jobs_per_message, jobs, created_at, done, ok, conflicts) VALUES ('r-1', 'square', 'dispatched', 'local', 'endpoint', 'd', 'dl', '{"kind":"count","count":3}', 1, 3, 1, 1, 1, 1)`)
       .run();
