@@ -24,8 +24,13 @@ export type SpawnCliOptions = {
 
 /** @param options a SpawnCliOptions, or just the working directory */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): ChildProcess {
+  return spawnScript('cli/bin.ts', args, env, options);
+}
+
+/** One of this repository's TypeScript entry points (`cli/bin.ts`, `bench/run.ts`, …) in a child process, through tsx. */
+export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): ChildProcess {
   const { cwd = root, detached = false } = typeof options === 'string' ? { cwd: options } : options;
-  return spawn(process.execPath, ['--import', tsx, join(root, 'cli/bin.ts'), ...args], {
+  return spawn(process.execPath, ['--import', tsx, join(root, script), ...args], {
     cwd,
     env: { ...process.env, ...env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +52,16 @@ export function childPids(pid: number, match = ''): number[] {
 export const isAlive = isProcessAlive;
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): Promise<CliResult> {
-  const child = spawnCli(args, env, options);
+  return runScript('cli/bin.ts', args, env, options);
+}
+
+/** Runs one of this repository's entry points to its end (see spawnScript). */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}, options: SpawnCliOptions | string = {}): Promise<CliResult> {
+  return outputOf(spawnScript(script, args, env, options));
+}
+
+/** A child's whole stdout and stderr, and its exit code, once it has closed them. */
+export function outputOf(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));

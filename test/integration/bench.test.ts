@@ -2,24 +2,10 @@
  * The benchmark as docs/performance.md runs it: its JSON line (the figures an issue quotes) and
  * its refusals. Small runs, no timing asserted: only that every figure is there and plausible.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-
-type Ran = { code: number | null; stdout: string; stderr: string };
-
-function runBench(args: string[]): Promise<Ran> {
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'bench/run.ts'), ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runBench = (args: string[]) => runScript('bench/run.ts', args);
 
 function lastJson(stdout: string): Record<string, unknown> {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/output/exit-codes.js';
-import { runCli, spawnCli, type CliResult } from '../helpers/cli.js';
+import { outputOf, runCli, spawnCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,21 +26,13 @@ const finished = (stdout: string) =>
     .filter((l) => l.startsWith('Finished job'))
     .sort();
 
-function collectOutput(child: ReturnType<typeof spawn>): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 describe('--inputs that can be read only once', () => {
   it('runs every line of a pipe given as a path (`--inputs <(…)`) once', async () => {
     // Prepare: the shell's process substitution hands the CLI a pipe as /dev/fd/N.
     const cli = [process.execPath, '--import', tsx, join(root, 'cli/bin.ts'), 'run', '--local', '--inputs'].map((a) => `'${a}'`).join(' ');
     // Act
     const child = spawn('bash', ['-c', `exec ${cli} <(printf '1\\n2\\n3\\n')`], { cwd: home, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    const { code, stdout, stderr } = await collectOutput(child);
+    const { code, stdout, stderr } = await outputOf(child);
     // Assess
     expect(code, stderr).toBe(EXIT.ok);
     expect(finished(stdout)).toEqual(['Finished job 0: 1', 'Finished job 1: 4', 'Finished job 2: 9']);
@@ -52,7 +44,7 @@ describe('--inputs that can be read only once', () => {
     const fifo = join(home, 'in.fifo');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const child = spawnCli(['run', '--local', '--inputs', fifo], { FANOUT_HOME: join(home, '.fanout'), FANOUT_TARGET: '' }, home);
-    const done = collectOutput(child);
+    const done = outputOf(child);
     // Act: one writer, once (opening the FIFO waits for the CLI to open it for reading).
     await writeFile(fifo, '4\n5\n');
     const { code, stdout, stderr } = await done;

@@ -15,6 +15,7 @@ import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startEmbeddedBackend, type Backend } from '../helpers/backends.js';
+import type { Target } from '../../cli/endpoint/target.js';
 import { childPids, isAlive, queueEnv, spawnCli } from '../helpers/cli.js';
 import { eventually, queueDepth } from '../helpers/queue-peek.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -36,7 +37,14 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
     cleanups.push(async () => store.close());
     const { run } = await dispatch({ target, task: 'sleep', inputs, jobsPerMessage: 1, store });
     // One process, two pollers, one record per batch: two batches run, the others wait.
-    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', '--concurrency', '2', '--batch-size', '1', '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv }, { detached: true });
+    const work = startWork(['--concurrency', '2', '--batch-size', '1'], backend, target, home);
+    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 2, 30_000);
+    return { backend, target, home, store, run, ...work };
+  }
+
+  /** `fanout work` with one worker process, leading its own process group as a terminal's foreground job; killed (the group) at cleanup if still running. */
+  function startWork(args: string[], backend: Backend, target: Target, home: string) {
+    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', ...args, '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv }, { detached: true });
     let stderr = '';
     cli.stderr!.on('data', (d: Buffer) => (stderr += d));
     const exited = once(cli, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
@@ -44,8 +52,7 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
       if (cli.exitCode === null && cli.signalCode === null) process.kill(-cli.pid!, 'SIGKILL');
       await exited;
     });
-    await eventually(async () => (await queueDepth(target.sqs, target.queues.dispatched.url)).inFlight === 2, 30_000);
-    return { backend, target, home, store, run, cli, exited, stderr: () => stderr };
+    return { cli, exited, stderr: () => stderr };
   }
 
   it('drains on one Ctrl-C to the process group: running batches finish and nothing is left invisible', async () => {
@@ -90,21 +97,14 @@ describe('fanout work and the terminal\'s Ctrl-C', () => {
     cleanups.push(() => backend.stop());
     const home = await scratchDir('signals-start-');
     const target = await backend.target();
-    const cli = spawnCli(['work', '--target', backend.endpoint, '--processes', '1', '--wait-time', '1'], { FANOUT_HOME: home, ...queueEnv(target), ...backend.cliEnv }, { detached: true });
-    let stderr = '';
-    cli.stderr!.on('data', (d: Buffer) => (stderr += d));
-    const exited = once(cli, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    cleanups.push(async () => {
-      if (cli.exitCode === null && cli.signalCode === null) process.kill(-cli.pid!, 'SIGKILL');
-      await exited;
-    });
+    const { cli, exited, stderr } = startWork([], backend, target, home);
     // Act: Ctrl-C as soon as its worker process exists, before it is ready.
     await eventually(() => childPids(cli.pid!, 'worker-process').length === 1, 30_000, 10);
     const workers = childPids(cli.pid!, 'worker-process');
     process.kill(-cli.pid!, 'SIGINT');
     const [code, signal] = await exited;
     // Assess: it stopped on its own terms (not killed by the signal), and so did its worker.
-    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    expect({ code, signal }, stderr()).toEqual({ code: 0, signal: null });
     await eventually(() => workers.filter(isAlive).length === 0, 20_000);
   });
 
