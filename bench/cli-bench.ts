@@ -18,34 +18,24 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RunStore } from '../cli/master/store/run-store.js';
 import type { BenchOptions } from './options.js';
+import type { BenchResult } from './result.js';
 import { COMPILED_BIN } from './startup.js';
 
-export type CliBenchResult = {
-  jobs: number;
-  task: string;
+/** The in-process result's fields that mean the same here, and this mode's own. */
+export type CliBenchResult = Pick<BenchResult, 'jobs' | 'task' | 'jobs_per_s' | 'peak_rss_workers_mb' | 'workers' | 'messages' | 'jobs_per_message' | 'complete' | 'ok' | 'failed' | 'duplicates' | 'node'> & {
   mode: 'cli';
   /** From dispatch's start to collect's exit. */
   total_s: number;
   /** dispatch's process, start to exit. */
   dispatch_s: number;
-  jobs_per_s: number;
   /** SQS requests of dispatch and collect (the workers' are not counted in this mode), per 1,000 jobs. */
   requests_per_1k_jobs_master: number;
   peak_rss_dispatch_mb: number;
   peak_rss_collect_mb: number;
   /** `fanout local`: the embedded server (its worker processes below). */
   peak_rss_local_mb: number | null;
-  peak_rss_workers_mb: number[];
-  workers: number;
   /** The CLI processes' `--max-semi-space-size`, MB; null: Node's default. */
   semi_space_mb: number | null;
-  messages: number;
-  jobs_per_message: number;
-  complete: boolean;
-  ok: number;
-  failed: number;
-  duplicates: number;
-  node: string;
 };
 
 type JsonLine = Record<string, unknown> & { event?: string };
