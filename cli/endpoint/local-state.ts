@@ -3,11 +3,11 @@
  * its endpoint and the access key its server requires. The file is this user's alone (mode
  * 0600): whoever can read it can use the server.
  */
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../functions/wire/errors.js';
 import { fanoutHome } from '../home.js';
-import { isProcessAlive } from '../processes.js';
+import { claimFile, isProcessAlive } from '../processes.js';
 import type { AccessKey } from './credentials.js';
 
 export type LocalState = { endpoint: string; pid: number; startedAt: string; credentials: AccessKey };
@@ -21,49 +21,23 @@ export function localDataDir(home = fanoutHome()): string {
   return join(home, 'local');
 }
 
-/** Writes the record whole (a new file, mode 0600, renamed into place): no reader sees half of it, nobody else can read it. */
-export async function writeLocalState(state: LocalState, path = localStatePath()): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const partial = `${path}.${process.pid}.tmp`;
-  await writeFile(partial, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  await rename(partial, path);
-}
-
 /**
- * Records this `fanout local`, unless a live one is recorded already: the record is linked into
- * place, which fails if it exists, so of two started at once (both past `runningLocal`) one
- * records itself and the other is refused. A record whose process is gone is taken over.
+ * Records this `fanout local` (mode 0600: whoever reads it can use the server), unless a live one
+ * is recorded already: of two started at once (both past `runningLocal`) one records itself and
+ * the other is refused (claimFile). A record whose process is gone is taken over.
  */
 export async function claimLocalState(state: LocalState, path = localStatePath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const partial = `${path}.${process.pid}.tmp`;
-  await writeFile(partial, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await link(partial, path);
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      }
-      const other = await runningLocal(path);
-      if (other) throw new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
-      // Left by a fanout local that was killed: take it over.
-      await rm(path, { force: true });
-    }
-  } finally {
-    await rm(partial, { force: true });
-  }
+  await claimFile(path, `${JSON.stringify(state)}\n`, async () => {
+    const other = await runningLocal(path);
+    return other && new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
+  });
 }
 
 /** Removes the record if it is this process's (never another fanout local's). */
 export async function releaseLocalState(path = localStatePath()): Promise<void> {
   const state = await readFile(path, 'utf8').then((text) => JSON.parse(text) as LocalState, () => undefined);
   if (state?.pid === process.pid) await rm(path, { force: true });
-}
-
-export async function removeLocalState(path = localStatePath()): Promise<void> {
-  await rm(path, { force: true });
 }
 
 /** The `fanout local` recorded here, if it is still running (and its record is readable). */

@@ -10,12 +10,12 @@
  * a restart or a `kill -9` (fauxqs-stores.ts says what is kept). One server at a time may use a
  * directory: a lock file names its pid.
  */
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { UsageError } from '../../functions/wire/errors.js';
 import { LOCAL_REGION, newAccessKey, type AccessKey } from '../endpoint/credentials.js';
-import { isProcessAlive } from '../processes.js';
+import { claimFile, isProcessAlive } from '../processes.js';
 import { loadSqsActions, openMemoryStore, openPersistentStores, type PersistentStores } from './fauxqs-stores.js';
 import { createSqsServer } from './sqs-server.js';
 
@@ -116,20 +116,14 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700);
   const path = join(dataDir, 'lock');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-    }
+  await claimFile(path, `${process.pid}\n`, async () => {
     const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
     if (holder && holder !== process.pid && isProcessAlive(holder)) {
-      throw new UsageError(`another fanout local (pid ${holder}) is using ${dataDir}: stop it first, or run this one with --memory or another FANOUT_HOME`);
+      return new UsageError(`another fanout local (pid ${holder}) is using ${dataDir}: stop it first, or run this one with --memory or another FANOUT_HOME`);
     }
-    // Left by a server that was killed: take it over.
-    await rm(path, { force: true });
-  }
+    return undefined; // left by a server that was killed: take it over
+  });
+  return () => rm(path, { force: true });
 }
 
 /** Deletes the stores in `dataDir` (the SQLite database and its journals), not the lock. */

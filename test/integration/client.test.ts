@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fanout, type FanoutClient } from '../../cli/client/fanout-client.js';
 import type { MapResult } from '../../cli/client/types.js';
-import { writeLocalState } from '../../cli/endpoint/local-state.js';
+import { claimLocalState } from '../../cli/endpoint/local-state.js';
 import { startLocalRuntime } from '../../cli/local/local-runtime.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { STORE_MAX_BYTES_ENV } from '../../cli/master/store/database.js';
@@ -60,7 +60,7 @@ describe('fanout({ target: "local" })', () => {
     // Prepare
     const home = await scratchDir('client-local-');
     const runtime = await startLocalRuntime({ workers: { tasks: registry, waitTimeSeconds: 1 } });
-    await writeLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials }, join(home, 'local.json'));
+    await claimLocalState({ endpoint: runtime.endpoint, pid: process.pid, startedAt: new Date().toISOString(), credentials: runtime.credentials }, join(home, 'local.json'));
     try {
       // Act
       const { fan } = await client({ home });
