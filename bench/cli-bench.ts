@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
-import { RunStore } from '../cli/master/store/run-store.js';
+import { RunStore } from '../cli/store/run-store.js';
 import type { BenchOptions } from './options.js';
 import type { BenchResult } from './result.js';
 import { COMPILED_BIN } from './startup.js';

@@ -25,9 +25,9 @@ export { loadTaskModule, resolveTasks, type LoadedTasks } from './config/load-ta
 export { dispatch, type DispatchOptions, type DispatchReport } from './master/dispatch/dispatch.js';
 export type { InputsSource } from './master/dispatch/inputs.js';
 export { collect, type CollectOptions, type CollectReport } from './master/collect/collect.js';
-export { RunStore, storePath, type RunStoreOptions } from './master/store/run-store.js';
-export type { Conflict, RunRecord, RunState, StoredResult } from './master/store/types.js';
-export { exportResults, type ExportFormat } from './master/results/export-results.js';
+export { RunStore, storePath, type RunStoreOptions } from './store/run-store.js';
+export type { Conflict, RunRecord, RunState, StoredResult } from './store/types.js';
+export { exportResults, type ExportFormat } from './store/export-results.js';
 export { MasterEmitter, type MasterEvents } from './master/events.js';
 export { resolveTarget, type ResolveTargetOptions } from './endpoint/resolve-target.js';
 export type { Target } from './endpoint/target.js';

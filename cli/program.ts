@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS, WORKER_TIMEOUT_SECONDS } from '../functions/wire/constants.js';
-import { EXPORT_FORMATS } from './master/results/export-results.js';
+import { EXPORT_FORMATS } from './store/export-results.js';
 import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
 import { EXIT } from './output/exit-codes.js';

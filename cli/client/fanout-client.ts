@@ -19,7 +19,7 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { resolveTasks, loadTaskModule } from '../config/load-tasks.js';
 import { fanoutHome } from '../home.js';
 import type { InputsSource } from '../master/dispatch/inputs.js';
-import { RunStore, storePath } from '../master/store/run-store.js';
+import { RunStore, storePath } from '../store/run-store.js';
 import type { Target } from '../endpoint/target.js';
 import { connect, type Connected } from './connect.js';
 import { durationMs } from './duration.js';

@@ -6,11 +6,11 @@ import { runJobs } from '../../functions/run-jobs.js';
 import type { TaskRegistry } from '../../functions/tasks/registry.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { byteLength, toWire } from '../../functions/wire/json.js';
-import { estimateRun, loadPriceFile, PRICES, type PriceTable, type RunEstimate } from '../master/cost/index.js';
+import { estimateRun, loadPriceFile, PRICES, type PriceTable, type RunEstimate } from '../report/cost/index.js';
 import { readInputs, type InputsSource } from '../master/dispatch/inputs.js';
 import { autoJobsPerMessage, PACKING } from '../master/dispatch/pack-size.js';
-import { DEFAULT_LAMBDA } from '../master/report/load-report-data.js';
-import type { ReportData } from '../master/report/report-data.js';
+import { DEFAULT_LAMBDA } from '../report/load-report-data.js';
+import type { ReportData } from '../report/report-data.js';
 
 export type CostFlags = { memoryMb?: number; architecture?: 'arm64' | 'x86_64'; region?: string; maxConcurrency?: number; priceFile?: string };
 

@@ -1,5 +1,5 @@
 /** `fanout estimate`: what a run would cost on Lambda and how long it would take, before it is sent. */
-import { estimateJson, formatEstimate } from '../master/cost/index.js';
+import { estimateJson, formatEstimate } from '../report/cost/index.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { estimateFromSample, type CostFlags } from './cost-flags.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';

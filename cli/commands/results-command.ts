@@ -1,6 +1,6 @@
 /** `fanout results [RUN]`: a run's stored results, as JSON lines, CSV or JSON, to stdout or a file. */
 import { once } from 'node:events';
-import { exportChunks, exportResults } from '../master/results/export-results.js';
+import { exportChunks, exportResults } from '../store/export-results.js';
 import { note } from '../output/reporter.js';
 import type { ExportFlags } from './collect-command.js';
 import { pickRun, withStore } from './run-store.js';

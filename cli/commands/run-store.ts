@@ -1,7 +1,7 @@
 /** The run store as the commands use it: opened once per command, a run picked by --run or the latest. */
 import { UsageError } from '../../functions/wire/errors.js';
-import { RunStore } from '../master/store/run-store.js';
-import type { RunRecord } from '../master/store/types.js';
+import { RunStore } from '../store/run-store.js';
+import type { RunRecord } from '../store/types.js';
 
 /** Opens the store of this directory (or FANOUT_HOME), runs `work`, closes it. */
 export async function withStore<T>(work: (store: RunStore) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 /** `fanout runs`: the runs in this directory's store, newest first. */
-import { effectiveState } from '../master/store/run-state.js';
-import type { RunRecord } from '../master/store/types.js';
+import { effectiveState } from '../store/run-state.js';
+import type { RunRecord } from '../store/types.js';
 import { jsonLine } from '../output/reporter.js';
 import { withStore } from './run-store.js';
 

@@ -1,5 +1,5 @@
 /** The flags every command that talks to queues shares. */
-import type { RunRecord } from '../master/store/types.js';
+import type { RunRecord } from '../store/types.js';
 
 export type TargetFlags = {
   /** `local`, `aws` or an endpoint URL. */

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Result } from '../../functions/wire/contract.js';
-import type { Conflict } from './store/types.js';
+import type { Conflict } from '../store/types.js';
 
 export interface MasterEvents {
   /** The run is recorded and its result queue exists: collecting may start. `jobs` is unknown while inputs stream. */

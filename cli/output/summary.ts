@@ -1,7 +1,7 @@
 /** The end of a collect: a summary line, the failures and conflicts with their reasons, the missing ids. */
 import type { CollectReport } from '../master/collect/collect.js';
-import type { RunStore } from '../master/store/run-store.js';
-import type { Outcome } from '../master/store/types.js';
+import type { RunStore } from '../store/run-store.js';
+import type { Outcome } from '../store/types.js';
 import { EXIT } from './exit-codes.js';
 import { jsonLine, note, peakRssMb, type OutputMode } from './reporter.js';
 

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { loadReportData } from '../../cli/master/report/load-report-data.js';
-import { renderReport } from '../../cli/master/report/index.js';
+import { loadReportData } from '../../cli/report/load-report-data.js';
+import { renderReport } from '../../cli/report/index.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { startEmbeddedBackend } from '../helpers/backends.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { openTestStore } from '../helpers/store.js';
-import type { ReportData } from '../../cli/master/report/report-data.js';
+import type { ReportData } from '../../cli/report/report-data.js';
 import { findChromium, launchChromium, skippedBanner, type Chromium } from '../helpers/chromium.js';
 import { reportDataFactory } from '../helpers/report-data-factory.js';
 

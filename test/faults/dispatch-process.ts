@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { RunStore } from '../../cli/store/run-store.js';
 import type { Rng } from './rng.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 /** What a run of the fault scenario leaves behind for the verdict (accounting.ts), and the summary it prints. */
-import type { Conflict, Outcome } from '../../cli/master/store/types.js';
+import type { Conflict, Outcome } from '../../cli/store/types.js';
 import type { Json } from '../../functions/wire/contract.js';
 import type { FuzzCorpus } from './fuzz-corpus.js';
 import type { SendFaultRecord } from './send-faults.js';

@@ -3,7 +3,7 @@
  * promises): quarantine, conflicts, concurrent collectors, dispatch kills, a full store. Each
  * takes the evidence and returns its count for the summary line and the problems it found.
  */
-import type { Outcome } from '../../cli/master/store/types.js';
+import type { Outcome } from '../../cli/store/types.js';
 import type { Exit, FaultEvidence } from './evidence.js';
 
 /** [run, id] of each result in a result message body; nothing for a body that is not one. */

@@ -18,10 +18,10 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { setTimeout as delay } from 'node:timers/promises';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
-import type { Conflict, Outcome } from '../../cli/master/store/types.js';
+import { RunStore } from '../../cli/store/run-store.js';
+import type { Conflict, Outcome } from '../../cli/store/types.js';
 import type { Target } from '../../cli/endpoint/target.js';
-import { STORE_MAX_BYTES_ENV } from '../../cli/master/store/database.js';
+import { STORE_MAX_BYTES_ENV } from '../../cli/store/database.js';
 import type { Result } from '../../functions/wire/contract.js';
 import { CliProcess, type Exit } from './dispatch-process.js';
 import { sendResults, until } from './io.js';

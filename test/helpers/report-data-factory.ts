@@ -6,7 +6,7 @@
  * burst of jobs fails with the same error and a few fail at random; one message never comes back.
  */
 import { mulberry32, type Rng } from '../faults/rng.js';
-import type { ReportData, ReportJob } from '../../cli/master/report/report-data.js';
+import type { ReportData, ReportJob } from '../../cli/report/report-data.js';
 
 export type ReportDataOptions = {
   jobs: number;

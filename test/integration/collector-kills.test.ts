@@ -11,7 +11,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { CollectorProcess } from '../faults/collector-process.js';
 import { mulberry32 } from '../faults/rng.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { CollectorProcess } from '../faults/collector-process.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';

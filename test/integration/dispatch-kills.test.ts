@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
-import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { dispatchKillPoints, dispatchWithKills } from '../faults/dispatch-process.js';
 import { mulberry32 } from '../faults/rng.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startLocalRuntime } from '../../cli/local/local-runtime.js';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
+import { RunStore } from '../../cli/store/run-store.js';
 import { isAlive } from '../helpers/cli.js';
 import { eventually, queueDepth } from '../helpers/queue-peek.js';
 import { scratchDir } from '../helpers/scratch.js';

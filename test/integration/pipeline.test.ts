@@ -10,7 +10,7 @@ import type { EventSourcePoller } from '../../cli/workers/event-source-poller.js
 import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import type { Result } from '../../functions/wire/contract.js';
-import type { RunStore } from '../../cli/master/store/run-store.js';
+import type { RunStore } from '../../cli/store/run-store.js';
 import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
 import { openTestStore } from '../helpers/store.js';
 import { queueDepth, sendRaw } from '../helpers/queue-peek.js';

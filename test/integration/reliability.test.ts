@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { redrive } from '../../cli/master/dead-letters/redrive.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
+import { RunStore } from '../../cli/store/run-store.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { WorkerProcesses } from '../../cli/workers/worker-processes.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
+import { RunStore } from '../../cli/store/run-store.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
+import { RunStore } from '../../cli/store/run-store.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { EXIT } from '../../cli/output/exit-codes.js';

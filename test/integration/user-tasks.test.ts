@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import { RunStore } from '../../cli/master/store/run-store.js';
+import { RunStore } from '../../cli/store/run-store.js';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startEmbeddedBackend, type Backend } from '../helpers/backends.js';
 import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';

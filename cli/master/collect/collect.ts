@@ -14,9 +14,9 @@ import type { Target } from '../../endpoint/target.js';
 import { errorInfo, UsageError } from '../../../functions/wire/errors.js';
 import { deadLetteredJobs } from '../dead-letters/scan-dead-letters.js';
 import type { MasterEmitter } from '../events.js';
-import { dispatchStopped, effectiveState, isComplete } from '../store/run-state.js';
-import type { RunStore } from '../store/run-store.js';
-import type { Conflict, RunCounts, RunRecord, RunState } from '../store/types.js';
+import { dispatchStopped, effectiveState, isComplete } from '../../store/run-state.js';
+import type { RunStore } from '../../store/run-store.js';
+import type { Conflict, RunCounts, RunRecord, RunState } from '../../store/types.js';
 import { Collector, type CollectorEnd } from './collector.js';
 
 export type CollectOptions = {

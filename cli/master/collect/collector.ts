@@ -15,9 +15,9 @@ import { deleteMessages } from '../../../functions/wire/message-batches.js';
 import { explainSqsError, isConnectionError } from '../../endpoint/aws-errors.js';
 import type { Target } from '../../endpoint/target.js';
 import type { MasterEmitter } from '../events.js';
-import type { RunStore } from '../store/run-store.js';
-import { dispatchStopped, isComplete } from '../store/run-state.js';
-import type { IncomingMessage, MalformedMessage } from '../store/types.js';
+import type { RunStore } from '../../store/run-store.js';
+import { dispatchStopped, isComplete } from '../../store/run-state.js';
+import type { IncomingMessage, MalformedMessage } from '../../store/types.js';
 
 export type CollectorOptions = {
   target: Target;

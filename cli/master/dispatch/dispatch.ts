@@ -27,9 +27,9 @@ import { createRunQueue } from '../../endpoint/run-queue.js';
 import type { Target } from '../../endpoint/target.js';
 import type { MasterEmitter } from '../events.js';
 import { newRunId } from '../run-id.js';
-import { dispatchStopped } from '../store/run-state.js';
-import type { RunStore } from '../store/run-store.js';
-import type { RunRecord } from '../store/types.js';
+import { dispatchStopped } from '../../store/run-state.js';
+import type { RunStore } from '../../store/run-store.js';
+import type { RunRecord } from '../../store/types.js';
 import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, settleSource, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
 

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Json } from '../../../functions/wire/contract.js';
 import { ContractError, UsageError } from '../../../functions/wire/errors.js';
 import { jsonProblem, parseExactJson } from '../../../functions/wire/json.js';
-import type { InputsSpec } from '../store/types.js';
+import type { InputsSpec } from '../../store/types.js';
 
 export type InputsSource =
   | { kind: 'count'; count: number }

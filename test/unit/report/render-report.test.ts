@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_SCRIPT } from '../../../cli/master/report/client-script.js';
-import { renderReport } from '../../../cli/master/report/render-report.js';
+import { CLIENT_SCRIPT } from '../../../cli/report/client-script.js';
+import { renderReport } from '../../../cli/report/render-report.js';
 import { reportDataFactory } from '../../helpers/report-data-factory.js';
 
 describe('renderReport', () => {

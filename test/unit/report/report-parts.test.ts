@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { peakConcurrency } from '../../../cli/master/report/concurrency.js';
-import { durationHistogram, durationStats, percentile, stragglers } from '../../../cli/master/report/durations.js';
-import { failureGroups, groupIds } from '../../../cli/master/report/failure-groups.js';
-import { compactRanges } from '../../../cli/master/report/id-ranges.js';
-import { niceTicks } from '../../../cli/master/report/nice-ticks.js';
-import type { ReportJob } from '../../../cli/master/report/report-data.js';
+import { peakConcurrency } from '../../../cli/report/concurrency.js';
+import { durationHistogram, durationStats, percentile, stragglers } from '../../../cli/report/durations.js';
+import { failureGroups, groupIds } from '../../../cli/report/failure-groups.js';
+import { compactRanges } from '../../../cli/report/id-ranges.js';
+import { niceTicks } from '../../../cli/report/nice-ticks.js';
+import type { ReportJob } from '../../../cli/report/report-data.js';
 
 function job(id: number, fields: Partial<ReportJob> = {}): ReportJob {
   return { id, ok: true, startedAt: id * 10, ms: 5, worker: 'pid:1', attempt: 1, coldStart: false, receivedAt: 1_000, ...fields };

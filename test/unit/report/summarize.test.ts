@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../../cli/master/report/summarize.js';
-import type { ReportData, ReportJob } from '../../../cli/master/report/report-data.js';
+import { summarize } from '../../../cli/report/summarize.js';
+import type { ReportData, ReportJob } from '../../../cli/report/report-data.js';
 
 function data(jobs: ReportJob[]): ReportData {
   return {

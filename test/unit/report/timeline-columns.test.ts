@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeUnit, timelineColumns, type TimelineColumns } from '../../../cli/master/report/timeline-columns.js';
+import { timeUnit, timelineColumns, type TimelineColumns } from '../../../cli/report/timeline-columns.js';
 import { reportDataFactory } from '../../helpers/report-data-factory.js';
 
 /** What the page's script does with the columns (client-script.ts), in TypeScript. */

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPriceFile, loadPriceFile } from '../../../cli/master/cost/price-file.js';
-import { PRICES } from '../../../cli/master/cost/prices.js';
+import { applyPriceFile, loadPriceFile } from '../../../../cli/report/cost/price-file.js';
+import { PRICES } from '../../../../cli/report/cost/prices.js';
 
 describe('price table', () => {
   it('defaults: us-east-1, with its sources and the date they were read', () => {

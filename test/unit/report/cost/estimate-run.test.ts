@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRun } from '../../../cli/master/cost/estimate-run.js';
-import { PRICES } from '../../../cli/master/cost/prices.js';
-import { billedRequests, messagesPerCall } from '../../../cli/master/cost/sqs-requests.js';
+import { estimateRun } from '../../../../cli/report/cost/estimate-run.js';
+import { PRICES } from '../../../../cli/report/cost/prices.js';
+import { billedRequests, messagesPerCall } from '../../../../cli/report/cost/sqs-requests.js';
 
 const ARM = { memoryMb: 1769, architecture: 'arm64', region: 'us-east-1', maxConcurrency: 50 } as const;
 

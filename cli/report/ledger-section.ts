@@ -2,11 +2,11 @@
  * The cost ledger: every charge with its quantity, price and formula, marked as an estimate, and
  * beside it what `fanout estimate` predicts for a run of this shape (before vs after).
  */
-import type { CostLine } from '../cost/cost-line.js';
-import type { RunEstimate } from '../cost/estimate-run.js';
-import { formatCount, formatDuration, formatPrice, formatSignificant, formatUsd } from '../cost/numbers.js';
-import type { PriceTable } from '../cost/prices.js';
-import type { RunLedger } from '../cost/run-ledger.js';
+import type { CostLine } from './cost/cost-line.js';
+import type { RunEstimate } from './cost/estimate-run.js';
+import { formatCount, formatDuration, formatPrice, formatSignificant, formatUsd } from './cost/numbers.js';
+import type { PriceTable } from './cost/prices.js';
+import type { RunLedger } from './cost/run-ledger.js';
 import { escapeHtml } from './html.js';
 
 export function ledgerSection(ledger: RunLedger, before: RunEstimate, prices: PriceTable, wallMs: number | null, meanJobMs: number): string {

@@ -7,7 +7,7 @@
  * (Σ (attempt − 1) over the results ÷ jobs per message); invocations = ⌈deliveries ÷ 10⌉; each
  * invocation runs an even share of Σ job ms, rounded up to the millisecond.
  */
-import type { ReportData } from '../report/report-data.js';
+import type { ReportData } from '../report-data.js';
 import { lambdaComputeLine, lambdaRequestsLine, sqsLine, totalUsd, type CostLine } from './cost-line.js';
 import { countOf, formatCount, formatSignificant } from './numbers.js';
 import { PRICES, type PriceTable } from './prices.js';

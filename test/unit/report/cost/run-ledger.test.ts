@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runLedger } from '../../../cli/master/cost/run-ledger.js';
-import type { ReportData, ReportJob } from '../../../cli/master/report/report-data.js';
+import { runLedger } from '../../../../cli/report/cost/run-ledger.js';
+import type { ReportData, ReportJob } from '../../../../cli/report/report-data.js';
 
 /** 20 jobs in 4 messages of 5; 18 results of 100 ms, the 5 of one message from its second delivery. */
 function ledgerData(overrides: Partial<ReportData> = {}): ReportData {

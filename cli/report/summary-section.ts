@@ -2,7 +2,7 @@
  * The headline numbers. Each figure carries `data-stat` and its exact `data-value`, so a test (or a
  * script) reads the page's numbers without parsing formatted text.
  */
-import { formatCount, formatDuration, formatSignificant } from '../cost/numbers.js';
+import { formatCount, formatDuration, formatSignificant } from './cost/numbers.js';
 import { escapeHtml } from './html.js';
 import type { ReportSummary } from './summarize.js';
 

@@ -1,5 +1,5 @@
 /** Failures grouped by error, each with the ids of the jobs it hit as compact ranges. */
-import { formatCount } from '../cost/numbers.js';
+import { formatCount } from './cost/numbers.js';
 import type { FailureGroup } from './failure-groups.js';
 import { groupIds } from './failure-groups.js';
 import { escapeHtml } from './html.js';

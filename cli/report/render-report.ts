@@ -2,10 +2,10 @@
  * `renderReport`: a run's ReportData → one self-contained HTML file (styles, data and script
  * inline; no request of any kind when opened).
  */
-import { estimateRun } from '../cost/estimate-run.js';
-import { formatCount } from '../cost/numbers.js';
-import { PRICES, type PriceTable } from '../cost/prices.js';
-import { runLedger } from '../cost/run-ledger.js';
+import { estimateRun } from './cost/estimate-run.js';
+import { formatCount } from './cost/numbers.js';
+import { PRICES, type PriceTable } from './cost/prices.js';
+import { runLedger } from './cost/run-ledger.js';
 import { durationSection } from './duration-section.js';
 import { durationHistogram, durationStats, stragglers } from './durations.js';
 import { failureGroups } from './failure-groups.js';

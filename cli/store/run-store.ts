@@ -8,10 +8,10 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import type { Result } from '../../../functions/wire/contract.js';
-import { isRunId } from '../../../functions/wire/contract.js';
-import { UsageError } from '../../../functions/wire/errors.js';
-import { fanoutHome } from '../../home.js';
+import type { Result } from '../../functions/wire/contract.js';
+import { isRunId } from '../../functions/wire/contract.js';
+import { UsageError } from '../../functions/wire/errors.js';
+import { fanoutHome } from '../home.js';
 import { openDatabase, storageError, transaction, type DatabaseOptions } from './database.js';
 import { MessageReader, storedBody } from './result-messages.js';
 import { toRunRecord, toStoredResult, type ResultRow, type RunRow } from './rows.js';

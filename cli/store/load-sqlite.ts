@@ -1,6 +1,6 @@
 /** node:sqlite, loaded on first use, without the ExperimentalWarning Node 22 would print. */
 import { createRequire } from 'node:module';
-import { holdBackSqliteWarning } from '../../sqlite-warning.js';
+import { holdBackSqliteWarning } from '../sqlite-warning.js';
 
 type Sqlite = typeof import('node:sqlite');
 let sqlite: Sqlite | undefined;

@@ -1,5 +1,5 @@
 /** Job durations: the histogram with its percentiles, and the slowest jobs by name. */
-import { formatDuration, formatSignificant } from '../cost/numbers.js';
+import { formatDuration, formatSignificant } from './cost/numbers.js';
 import type { DurationStats, Histogram, Straggler } from './durations.js';
 import { escapeHtml } from './html.js';
 import { histogramSvg, PERCENTILE_COLOURS } from './histogram-svg.js';

@@ -1,10 +1,10 @@
 /** The run store's promises, one by one: one result per job, repeats counted, conflicts kept, failures stored nowhere. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../../../cli/master/store/run-store.js';
-import type { IncomingMessage } from '../../../cli/master/store/types.js';
+import { RunStore } from '../../../cli/store/run-store.js';
+import type { IncomingMessage } from '../../../cli/store/types.js';
 import { encodeResultMessage, type Result } from '../../../functions/wire/contract.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../../cli/master/store/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../cli/store/schema.js';
 import { StorageError, UsageError } from '../../../functions/wire/errors.js';
 import { scratchDir } from '../../helpers/scratch.js';
 

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { StorageError, UsageError } from '../../../functions/wire/errors.js';
+import { StorageError, UsageError } from '../../functions/wire/errors.js';
 import { loadSqlite } from './load-sqlite.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 

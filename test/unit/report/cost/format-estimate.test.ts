@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateRun } from '../../../cli/master/cost/estimate-run.js';
-import { estimateJson, formatEstimate } from '../../../cli/master/cost/format-estimate.js';
+import { estimateRun } from '../../../../cli/report/cost/estimate-run.js';
+import { estimateJson, formatEstimate } from '../../../../cli/report/cost/format-estimate.js';
 
 const estimate = estimateRun({
   jobs: 10_000,

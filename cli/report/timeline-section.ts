@@ -2,7 +2,7 @@
  * The two time charts' frames: the timeline (one lane per worker) and the concurrency chart
  * below it. They share one time window, drawn and zoomed by the page's script (client-script.ts).
  */
-import { formatCount } from '../cost/numbers.js';
+import { formatCount } from './cost/numbers.js';
 
 export function timelineSection(lanes: number, timedJobs: number, untimed: number, maxConcurrency: number | null): string {
   const untimedNote = untimed > 0 ? ` ${formatCount(untimed)} results carry no timing (older workers) and are not shown.` : '';

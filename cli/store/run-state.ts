@@ -1,6 +1,6 @@
 /** What a run's record says about where it stands. */
 import { hostname } from 'node:os';
-import { isProcessAlive } from '../../processes.js';
+import { isProcessAlive } from '../processes.js';
 import type { RunRecord } from './types.js';
 
 /** Every job of the run has a stored result. */

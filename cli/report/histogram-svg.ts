@@ -3,7 +3,7 @@
  * browser without any script, and sharp at any zoom. Failed jobs are stacked on the ok ones;
  * p50, p95 and p99 are marked with lines.
  */
-import { formatCount, formatDuration } from '../cost/numbers.js';
+import { formatCount, formatDuration } from './cost/numbers.js';
 import type { DurationStats, Histogram } from './durations.js';
 import { escapeHtml } from './html.js';
 import { niceTicks } from './nice-ticks.js';

@@ -7,9 +7,9 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { UsageError } from '../../../functions/wire/errors.js';
-import type { RunStore } from '../store/run-store.js';
-import type { StoredResult } from '../store/types.js';
+import { UsageError } from '../../functions/wire/errors.js';
+import type { RunStore } from './run-store.js';
+import type { StoredResult } from './types.js';
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -5,8 +5,8 @@
  * parses its message's body, once for all the jobs it holds.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Result } from '../../../functions/wire/contract.js';
-import { sendable } from '../../../functions/wire/json.js';
+import type { Result } from '../../functions/wire/contract.js';
+import { sendable } from '../../functions/wire/json.js';
 import type { IncomingMessage, Origin } from './types.js';
 
 /** A stored message's origin and its results by job id (the first entry of a job, should it appear twice). */

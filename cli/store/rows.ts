@@ -1,5 +1,5 @@
 /** Rows of the run store's tables → the master's records. */
-import type { Result } from '../../../functions/wire/contract.js';
+import type { Result } from '../../functions/wire/contract.js';
 import type { MessageReader } from './result-messages.js';
 import { untext } from './text-column.js';
 import type { InputsSpec, RequestCounts, RunRecord, RunState, StoredResult } from './types.js';

@@ -12,7 +12,7 @@
  * Wall time: invocations run at most `maxConcurrency` at once, so in ⌈invocations ÷ concurrency⌉
  * waves of one invocation's run time each (scale-up, cold starts and dispatch are not counted).
  */
-import type { ReportData } from '../report/report-data.js';
+import type { ReportData } from '../report-data.js';
 import { lambdaComputeLine, lambdaRequestsLine, sqsLine, totalUsd, type CostLine } from './cost-line.js';
 import { countOf, formatCount, formatSignificant } from './numbers.js';
 import { PRICES, type PriceTable } from './prices.js';

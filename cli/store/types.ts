@@ -1,5 +1,5 @@
 /** What the run store holds, as the master's code sees it. */
-import type { Json, Result } from '../../../functions/wire/contract.js';
+import type { Json, Result } from '../../functions/wire/contract.js';
 
 export type RunState = 'dispatching' | 'interrupted' | 'dispatched' | 'complete';
 
