@@ -4,7 +4,9 @@
  *   functions/wire/   the kernel: the wire contract, queue constants, errors, batching — imports nothing of ours
  *   functions/        the worker (Lambda entry, run-jobs, tasks/) — the kernel and its tasks only
  *   cli/endpoint/     which SQS, which queues, the SDK clients
- *   cli/master/       dispatch, collect, the run store, dead letters, operations
+ *   cli/master/       the master: dispatch, collect, dead letters, operations
+ *   cli/store/        the run store (SQLite) and the export of its results
+ *   cli/report/       a run's report, drawn from the store; cost/ inside it (estimates and the ledger)
  *   cli/workers/      the handler off Lambda: event-source poller, worker processes
  *   cli/local/        the AWS stand-in on this machine: embedded server, local runtime
  *   cli/config/       the user's project: fanout.config.*, loading a tasks module (used by the shell, the client, worker processes)
@@ -39,29 +41,50 @@ module.exports = {
     {
       name: 'master-stays-off-worker-hosts-local-and-shell',
       severity: 'error',
-      comment: 'The master (dispatch, collect, the store) talks to queues; it does not host workers, run the local runtime or print.',
+      comment: 'The master (dispatch, collect) talks to queues and keeps what it learns in the store; it does not host workers, run the local runtime, draw reports or print.',
       from: { path: '^cli/master/' },
-      to: { path: '^(cli/(workers|local|commands|output|client|config)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+      to: { path: '^(cli/(workers|local|commands|output|client|config|report)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+    },
+    {
+      name: 'store-is-a-leaf-of-cli',
+      severity: 'error',
+      comment: 'The run store keeps what the master learns; it knows nothing of queues, reports, workers or the shell.',
+      from: { path: '^cli/store/' },
+      to: { path: '^cli/(master|report|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
+    },
+    {
+      name: 'report-reads-the-store-and-cost-only',
+      severity: 'error',
+      comment: 'A report draws what the store holds; it never dispatches, collects or talks to queues.',
+      from: { path: '^cli/report/' },
+      to: { path: '^cli/(master|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
+    },
+    {
+      name: 'cost-stands-alone',
+      severity: 'error',
+      comment: 'Cost is priced from numbers (a measured run, an estimate\'s inputs): the report uses it, never the other way round.',
+      from: { path: '^cli/report/cost/' },
+      to: { path: '^cli/(?!report/cost/)' },
     },
     {
       name: 'worker-hosts-never-import-the-master',
       severity: 'error',
       comment: 'Worker hosts run the handler; what the master does with results is none of their business.',
       from: { path: '^cli/workers/' },
-      to: { path: '^(cli/(master|local|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|store|report|local|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
     },
     {
       name: 'local-runtime-stays-below-the-master-and-shell',
       severity: 'error',
       from: { path: '^cli/local/' },
-      to: { path: '^(cli/(master|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|store|report|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
     },
     {
       name: 'endpoint-is-a-leaf-of-cli',
       severity: 'error',
       comment: 'Which SQS and which queues: used by every side, so it uses none of them.',
       from: { path: '^cli/endpoint/' },
-      to: { path: '^cli/(master|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$' },
+      to: { path: '^cli/(master|store|report|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$' },
     },
     {
       name: 'config-is-a-leaf-of-cli',

@@ -2,6 +2,7 @@
  * What a run report is drawn from: one run's record, its results with their timing, and the
  * requests it made. The run store fills it; `renderReport` and `runLedger` only read it.
  */
+import type { LambdaSettings } from './cost/measured-run.js';
 
 export type ReportJob = {
   id: number;
@@ -33,7 +34,7 @@ export type ReportData = {
   /** SQS requests counted by this run's dispatch and collect, by operation. */
   requests: { dispatch: Record<string, number>; collect: Record<string, number> };
   /** Where the workers run: the deployed stack's settings, or the defaults (1769 MB, arm64, us-east-1, max concurrency 50). */
-  lambda: { memoryMb: number; architecture: 'arm64' | 'x86_64'; region: string; maxConcurrency: number };
+  lambda: LambdaSettings;
   /**
    * Mean sizes of the jobs' inputs and outputs as JSON text, in bytes, if the run store knows them:
    * the cost ledger uses them to count SQS's 64 KB billing chunks.

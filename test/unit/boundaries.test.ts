@@ -67,6 +67,29 @@ describe('folder boundaries', () => {
     expect(found).toContain('master-stays-off-worker-hosts-local-and-shell: cli/master/collect.ts → cli/workers/poller.ts');
     expect(found.some((v) => v.startsWith('no-circular: cli/endpoint/'))).toBe(true);
   });
+  it('fails if the report imports collect, the store imports the master, cost imports the report, or the master imports the report', async () => {
+    // Prepare
+    const dir = await scratchTree({
+      'cli/report/render.ts': "import { collect } from '../master/collect/collect.js';\nexport const render = collect;\n",
+      'cli/master/collect/collect.ts': 'export const collect = 1;\n',
+      'cli/master/dispatch/dispatch.ts': "import { render } from '../../report/cost/ledger.js';\nexport const dispatch = render;\n",
+      'cli/store/run-store.ts': "import { send } from '../master/send.js';\nexport const store = send;\n",
+      'cli/master/send.ts': 'export const send = 1;\n',
+      'cli/report/cost/ledger.ts': "import { data } from '../report-data.js';\nexport const render = data;\n",
+      'cli/report/report-data.ts': 'export const data = 1;\n',
+    });
+    // Act
+    const found = await violations(dir, ['cli']);
+    // Assess
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'report-reads-the-store-and-cost-only: cli/report/render.ts → cli/master/collect/collect.ts',
+        'store-is-a-leaf-of-cli: cli/store/run-store.ts → cli/master/send.ts',
+        'cost-stands-alone: cli/report/cost/ledger.ts → cli/report/report-data.ts',
+        'master-stays-off-worker-hosts-local-and-shell: cli/master/dispatch/dispatch.ts → cli/report/cost/ledger.ts',
+      ]),
+    );
+  });
 });
 
 describe('terminal output', () => {

@@ -12,15 +12,13 @@
  * Wall time: invocations run at most `maxConcurrency` at once, so in ⌈invocations ÷ concurrency⌉
  * waves of one invocation's run time each (scale-up, cold starts and dispatch are not counted).
  */
-import type { ReportData } from '../report-data.js';
+import type { LambdaSettings } from './measured-run.js';
 import { lambdaComputeLine, lambdaRequestsLine, sqsLine, totalUsd, type CostLine } from './cost-line.js';
 import { countOf, formatCount, formatSignificant } from './numbers.js';
 import { PRICES, type PriceTable } from './prices.js';
 import { batchedCalls, handleCalls, receiveCalls } from './sqs-requests.js';
 import { jobMessageBytes, resultMessagesFor } from './wire-sizes.js';
 import { BATCH_SIZE, workerTraffic } from './worker-traffic.js';
-
-export type LambdaSettings = ReportData['lambda'];
 
 export type EstimateInput = {
   jobs: number;

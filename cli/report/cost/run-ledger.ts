@@ -7,7 +7,7 @@
  * (Σ (attempt − 1) over the results ÷ jobs per message); invocations = ⌈deliveries ÷ 10⌉; each
  * invocation runs an even share of Σ job ms, rounded up to the millisecond.
  */
-import type { ReportData } from '../report-data.js';
+import type { LambdaSettings, MeasuredRun } from './measured-run.js';
 import { lambdaComputeLine, lambdaRequestsLine, sqsLine, totalUsd, type CostLine } from './cost-line.js';
 import { countOf, formatCount, formatSignificant } from './numbers.js';
 import { PRICES, type PriceTable } from './prices.js';
@@ -25,7 +25,7 @@ export type RunLedger = {
   jobMs: number;
   billedMs: number;
   gbSeconds: number;
-  lambda: ReportData['lambda'];
+  lambda: LambdaSettings;
   prices: Pick<PriceTable, 'region' | 'readOn' | 'sources'>;
   notes: string[];
 };
@@ -33,7 +33,7 @@ export type RunLedger = {
 /** Payload-carrying operations, billed per 64 KB; the rest carry receipt handles or nothing. */
 const PAYLOAD_OPERATIONS = new Set(['SendMessageBatch', 'SendMessage', 'ReceiveMessage']);
 
-export function runLedger(data: ReportData, prices: PriceTable = PRICES): RunLedger {
+export function runLedger(data: MeasuredRun, prices: PriceTable = PRICES): RunLedger {
   const { run, lambda } = data;
   const chunk = prices.sqs.billingChunkBytes;
   const jobsPerMessage = run.messages > 0 ? run.jobs / run.messages : 0;
