@@ -8,6 +8,7 @@ import type { RunStore } from '../store/run-store.js';
 import type { RunRecord } from '../store/types.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { Target } from '../endpoint/target.js';
+import { interruptible } from '../interrupts.js';
 import { JobSet } from '../output/job-set.js';
 import { jsonLine, note, outputMode, showProgress } from '../output/reporter.js';
 import { exitCodeOf, printSummary } from '../output/summary.js';
@@ -58,10 +59,8 @@ export async function collectWithOutput(
     events.on('result', onPrinted);
   }
   // Ctrl-C: stop collecting, keep what was stored, print where things stand.
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  options.signal?.addEventListener('abort', onSignal, { once: true });
+  using interrupts = interruptible();
+  const signal = options.signal ? AbortSignal.any([interrupts.drain, options.signal]) : interrupts.drain;
   const started = performance.now();
   const total = () => store.getRun(record.id)?.jobs;
   const stopProgress = showProgress(events, mode, { label: `collecting ${record.id}`, total, done: record.counts.done });
@@ -70,12 +69,10 @@ export async function collectWithOutput(
     // --json writes a line per result: a reader slower than the collector holds it back (stdout to a
     // pipe is asynchronous: unread lines would pile up in memory).
     const pace = mode === 'json' ? stdoutDrained : undefined;
-    report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal: interrupt.signal, pace });
+    report = await collect({ target, store, run: record.id, timeoutMs: flags.timeout * 1000, events, signal, pace });
   } finally {
     stopProgress();
     events.off('result', onPrinted);
-    process.off('SIGINT', onSignal);
-    options.signal?.removeEventListener('abort', onSignal);
   }
   if (printed && printed.size < store.requireRun(record.id).counts.done) await printStoredResults(store, record.id, printed);
   let exportedTo: string | undefined;

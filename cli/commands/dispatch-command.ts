@@ -5,6 +5,7 @@ import { MasterEmitter } from '../master/events.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import { EXIT } from '../output/exit-codes.js';
 import { jsonLine, note, outputMode, peakRssMb } from '../output/reporter.js';
+import { interruptible } from '../interrupts.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
 import { estimateFromSample, type CostFlags } from './cost-flags.js';
 import { withStore } from './run-store.js';
@@ -30,14 +31,8 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
     const mode = outputMode(flags.json);
     const events = new MasterEmitter();
     const stopProgress = showSent(events, mode === 'json');
-    const interrupt = new AbortController();
-    let signals = 0;
-    const onSignal = () => {
-      // Once: finish the window in flight and record it. Twice: now (the run stays resumable).
-      if (++signals > 1) process.exit(EXIT.interrupted);
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSignal);
+    // Once: finish the window in flight and record it. Twice: now (the run stays resumable).
+    using interrupts = interruptible();
     let report: DispatchReport;
     try {
       report = await dispatch({
@@ -50,10 +45,9 @@ export async function dispatchCommand(flags: DispatchFlags): Promise<number> {
         run: flags.run,
         jobsPerMessage: flags.pack,
         events,
-        signal: interrupt.signal,
+        signal: interrupts.drain,
       });
     } finally {
-      process.off('SIGINT', onSignal);
       stopProgress();
       target.close();
     }

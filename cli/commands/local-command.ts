@@ -14,9 +14,9 @@
 import type { LogLevel } from '../../functions/wire/constants.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
+import { interruptible } from '../interrupts.js';
 import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
-import { stopSignals } from './signals.js';
 import { claimLocalState, localDataDir, releaseLocalState, runningLocal } from '../endpoint/local-state.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
@@ -37,10 +37,10 @@ export type LocalFlags = TasksFlags & {
 };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
-  const signals = stopSignals();
+  using interrupts = interruptible({ second: 'abort' });
   let starting = true;
   // Twice while starting: stop at once (worker processes already started see this one go).
-  void signals.second.then(() => {
+  void interrupts.stoppedNow().then(() => {
     if (starting) process.exit(EXIT.interrupted);
   });
   if (flags.memory && flags.reset) throw new UsageError('--memory and --reset exclude each other: --memory keeps nothing to reset');
@@ -111,15 +111,15 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   }, 10_000);
 
   starting = false;
-  await signals.first;
+  await interrupts.drained();
   clearInterval(stats);
   note('stopping: the workers finish their running batches (Ctrl-C again to stop now)…');
-  let interrupted = false;
-  const force = signals.second.then(() => {
-    interrupted = true;
+  let stoppedNow = false;
+  const force = interrupts.stoppedNow().then(() => {
+    stoppedNow = true;
     return runtime.stop({ force: true });
   });
   await Promise.race([runtime.stop(), force]);
   await releaseLocalState();
-  return interrupted ? EXIT.interrupted : EXIT.ok;
+  return stoppedNow ? EXIT.interrupted : EXIT.ok;
 }

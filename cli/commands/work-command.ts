@@ -4,13 +4,13 @@
  */
 import type { LogLevel } from '../../functions/wire/constants.js';
 import { availableParallelism } from 'node:os';
+import { interruptible } from '../interrupts.js';
 import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { LostMessage } from '../workers/held-messages.js';
 import { startWorkers } from '../workers/start-workers.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
-import { stopSignals } from './signals.js';
 import { WorkerProcesses } from '../workers/worker-processes.js';
 import type { TargetFlags } from './target-flags.js';
 import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
@@ -25,11 +25,11 @@ export type WorkFlags = TargetFlags & TasksFlags & {
 };
 
 export async function workCommand(flags: WorkFlags): Promise<number> {
-  const signals = stopSignals();
+  using interrupts = interruptible({ second: 'abort' });
   let starting = true;
   // Twice while starting: there is nothing to drain yet; worker processes already started see
   // this one go and drain themselves.
-  void signals.second.then(() => {
+  void interrupts.stoppedNow().then(() => {
     if (starting) process.exit(EXIT.interrupted);
   });
   // Loaded here too when worker processes load it themselves: a broken module fails once, in one line.
@@ -84,17 +84,17 @@ export async function workCommand(flags: WorkFlags): Promise<number> {
     note(`handled ${records} message(s), ${failed} left for redelivery${lost ? `, ${lost} taken back by SQS` : ''}`);
   }, 10_000);
 
-  await signals.first;
+  await interrupts.drained();
   clearInterval(stats);
   note('draining: finishing running batches (Ctrl-C again to stop now)…');
-  let interrupted = false;
-  const force = signals.second.then(() => {
-    interrupted = true;
+  let stoppedNow = false;
+  const force = interrupts.stoppedNow().then(() => {
+    stoppedNow = true;
     note('stopping now: what was running comes back after its visibility timeout');
     return stop(true);
   });
   await Promise.race([stop(false), force]);
   target.sqs.destroy();
   note(`stopped after ${records} message(s)`);
-  return interrupted ? EXIT.interrupted : EXIT.ok;
+  return stoppedNow ? EXIT.interrupted : EXIT.ok;
 }

@@ -10,6 +10,7 @@
 import { openTarget } from '../endpoint/target.js';
 import { createSqsClient, type RequestCounter } from '../endpoint/clients.js';
 import { loadTaskModule } from '../config/load-tasks.js';
+import { interruptible } from '../interrupts.js';
 import { HandlerTimeoutError } from './event-source-poller.js';
 import { startWorkers } from './start-workers.js';
 import { WORKER_CONFIG_ENV, type WorkerProcessConfig, type WorkerProcessMessage, type WorkerProcessRequest } from './worker-process-config.js';
@@ -39,18 +40,14 @@ async function main(): Promise<void> {
     send({ type: 'stats', pid: process.pid, requests: Object.fromEntries(requests), maxRssKb: process.resourceUsage().maxRSS, cpuUs: user + system });
   });
 
-  let signals = 0;
-  const onSignal = () => {
-    if (++signals > 1) process.exit(130);
-    void poller.stop().then(() => {
-      target.close();
-      process.exit(0);
-    });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const interrupts = interruptible();
+  void interrupts.drained().then(async () => {
+    await poller.stop();
+    target.close();
+    process.exit(0);
+  });
   // The parent died without a word: do not linger as an orphan.
-  process.on('disconnect', onSignal);
+  process.on('disconnect', () => interrupts.interrupt());
   send({ type: 'ready' });
 }
 
