@@ -10,6 +10,7 @@
  *   cli/workers/      the handler off Lambda: event-source poller, worker processes
  *   cli/local/        the AWS stand-in on this machine: embedded server, local runtime
  *   cli/config/       the user's project: fanout.config.*, loading a tasks module (used by the shell, the client, worker processes)
+ *   cli/estimate/     what a run would cost, from a sample of its jobs run here
  *   cli/client/       the typed client (`fanout()`, `map()`): above the master and the local runtime, as the shell is
  *   cli/{bin,program,index}.ts, cli/commands/, cli/output/   the shell and the library entry
  *   cdk/              the stack; nobody else imports it
@@ -92,6 +93,13 @@ module.exports = {
       comment: 'Reading the project (fanout.config, a tasks module) needs the tasks and nothing else: worker processes load it too.',
       from: { path: '^cli/config/' },
       to: { path: '^cli/(?!config/)|^functions/(worker|run-jobs)\\.ts$' },
+    },
+    {
+      name: 'estimate-runs-a-sample-and-prices-it',
+      severity: 'error',
+      comment: 'An estimate reads the inputs, runs a sample of the jobs here and prices the run; it sends nothing and prints nothing.',
+      from: { path: '^cli/estimate/' },
+      to: { path: '^cli/(master/(?!dispatch/(inputs|pack-size)\\.ts$)|store|endpoint|workers|local|commands|output|client)/|^cli/(bin|program|index)\\.ts$' },
     },
     {
       name: 'client-sits-beside-the-shell',

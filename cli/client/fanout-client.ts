@@ -19,9 +19,9 @@ import { UsageError } from '../../functions/wire/errors.js';
 import { resolveTasks, loadTaskModule } from '../config/load-tasks.js';
 import { fanoutHome } from '../home.js';
 import type { InputsSource } from '../master/dispatch/inputs.js';
+import { openRuntime, type OpenedRuntime } from '../local/open-runtime.js';
 import { RunStore, storePath } from '../store/run-store.js';
 import type { Target } from '../endpoint/target.js';
-import { connect, type Connected } from './connect.js';
 import { durationMs } from './duration.js';
 import { RunStream } from './run-stream.js';
 import type { FanoutOptions, Inputs, MapAllResult, MapOptions, MapResult, MapStream, ResumeOptions } from './types.js';
@@ -35,13 +35,13 @@ export class FanoutClient implements AsyncDisposable {
   /** The tasks this client knows (the embedded runtime's workers run them). */
   readonly tasks: TaskRegistry;
   readonly #store: RunStore;
-  readonly #connected: Connected;
+  readonly #connected: OpenedRuntime;
   /** How to stop each stream being iterated. */
   readonly #running = new Set<() => Promise<void>>();
   #closing: Promise<void> | undefined;
 
   /** @internal use `fanout()` */
-  constructor(store: RunStore, tasks: TaskRegistry, connected: Connected) {
+  constructor(store: RunStore, tasks: TaskRegistry, connected: OpenedRuntime) {
     this.#store = store;
     this.storePath = store.path;
     this.tasks = tasks;
@@ -144,7 +144,7 @@ export async function fanout(options: FanoutOptions = {}): Promise<FanoutClient>
   const tasks = await taskRegistry(options.tasks);
   const store = RunStore.open({ path: storePath(home) });
   try {
-    const connected = await connect({ target: options.target, home, tasks, stack: options.stack, outputsFile: options.outputsFile, workers: options.workers });
+    const connected = await openRuntime({ target: options.target, home, tasks, stack: options.stack, outputsFile: options.outputsFile, workers: options.workers });
     return new FanoutClient(store, tasks, connected);
   } catch (error) {
     store.close();

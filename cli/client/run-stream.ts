@@ -5,12 +5,11 @@
  * yielded once. Ending the iteration early (`break`, an abort) stops both after what is in
  * flight: the run stays in the store, resumable.
  */
-import { once } from 'node:events';
 import type { TaskRegistry } from '../../functions/tasks/registry.js';
 import type { Result } from '../../functions/wire/contract.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { collect } from '../master/collect/collect.js';
-import { dispatch } from '../master/dispatch/dispatch.js';
+import { dispatchAndCollect } from '../master/dispatch-and-collect.js';
 import type { InputsSource } from '../master/dispatch/inputs.js';
 import { MasterEmitter } from '../master/events.js';
 import { dispatchStopped } from '../store/run-state.js';
@@ -115,49 +114,28 @@ export class RunStream<Output> implements MapStream<Output> {
     signal?.throwIfAborted();
   }
 
-  /**
-   * Dispatch (unless resuming a run sent in full) and collect, side by side. Whichever ends first
-   * stops the other: a failed dispatch (a bad input in a stream) stops collecting, and collecting
-   * that ends (a timeout) stops a dispatch still reading a stream, leaving the run resumable.
-   */
+  /** Dispatch (unless resuming a run sent in full) and collect, side by side. */
   async #work(events: MasterEmitter, signal: AbortSignal, pace: () => Promise<unknown> | undefined): Promise<void> {
     const { target, store, tasks, start, timeoutMs } = this.#options;
-    const stopSending = new AbortController();
-    const stopCollecting = new AbortController();
-    let dispatched: Promise<unknown> | undefined;
-    let run = start.run;
     const record = start.kind === 'resume' ? store.requireRun(start.run) : undefined;
     const resumeDispatch = record !== undefined && dispatchStopped(record) && (start.inputs !== undefined || record.inputs.kind === 'count' || record.inputs.kind === 'file');
-    if (start.kind === 'new' || resumeDispatch) {
-      const what = start.kind === 'new' ? { task: start.task, inputs: start.inputs, run: start.run, jobsPerMessage: start.jobsPerMessage } : { resume: start.run, inputs: start.inputs };
-      const sending = dispatch({ target, store, tasks, events, signal: AbortSignal.any([signal, stopSending.signal]), ...what });
-      dispatched = sending;
-      // The run is recorded and its result queue exists once dispatch says so: collect from then on.
-      const begun = new AbortController();
-      const started = await Promise.race([
-        once(events, 'dispatching', { signal: begun.signal }).then(([e]) => (e as { run: string }).run),
-        sending.then(() => undefined),
-      ]).finally(() => begun.abort());
-      run = started ?? (await sending).run;
-    }
-    this.#run = run;
-    // The first failure is the one thrown: a store that fills while sending stops the dispatch,
-    // and the user must hear about the store, not the abort it caused.
-    let failure: { error: unknown } | undefined;
-    const dispatchEnded = dispatched?.catch((error: unknown) => {
-      failure ??= { error };
-      stopCollecting.abort();
+    const what =
+      start.kind === 'new'
+        ? { task: start.task, inputs: start.inputs, run: start.run, jobsPerMessage: start.jobsPerMessage }
+        : resumeDispatch
+          ? { resume: start.run, inputs: start.inputs }
+          : undefined;
+    const { collected } = await dispatchAndCollect({
+      dispatch: what && { target, store, tasks, ...what },
+      run: start.run,
+      collect: (run, stop) => {
+        this.#run = run;
+        return collect({ target, store, run, timeoutMs, events, signal: stop, pace });
+      },
+      events,
+      signal,
     });
-    let collected: { report: MapSummary } | undefined;
-    try {
-      collected = { report: await collect({ target, store, run: run!, timeoutMs, events, signal: AbortSignal.any([signal, stopCollecting.signal]), pace }) };
-    } catch (error) {
-      failure ??= { error };
-    }
-    stopSending.abort();
-    await dispatchEnded;
-    if (failure || !collected) throw failure!.error;
-    this.#summary = collected.report;
+    this.#summary = collected;
   }
 }
 

@@ -7,7 +7,8 @@ import { EXIT } from '../output/exit-codes.js';
 import { jsonLine, note, outputMode, peakRssMb } from '../output/reporter.js';
 import { interruptible } from '../interrupts.js';
 import { inputsSource, type InputsFlags } from './inputs-option.js';
-import { estimateFromSample, type CostFlags } from './cost-flags.js';
+import { estimateFromSample } from '../estimate/estimate-from-sample.js';
+import { lambdaSettings, prices, type CostFlags } from './cost-flags.js';
 import { withStore } from './run-store.js';
 import { runTargetOptions, type TargetFlags } from './target-flags.js';
 import type { LoadedTasks } from '../config/load-tasks.js';
@@ -68,7 +69,7 @@ async function refuseAboveCost(flags: DispatchFlags, tasks: LoadedTasks): Promis
   if (flags.resume !== undefined) throw new UsageError('--max-cost applies to a new run, not to --resume');
   if (flags.inputs === '-') throw new UsageError('--max-cost needs inputs that can be read twice (a file or --count), not standard input');
   const task = pickTask(tasks, flags.task);
-  const { estimate } = await estimateFromSample({ tasks: tasks.registry, task, inputs: inputsSource(flags), sample: 5, jobsPerMessage: flags.pack, flags });
+  const { estimate } = await estimateFromSample({ tasks: tasks.registry, task, inputs: inputsSource(flags), sample: 5, jobsPerMessage: flags.pack, lambda: lambdaSettings(flags), prices: await prices(flags) });
   if (estimate.totalUsd > flags.maxCost!) {
     throw new UsageError(`the run's estimate is $${estimate.totalUsd.toPrecision(3)}, above --max-cost $${flags.maxCost} (\`fanout estimate\` shows the lines): nothing sent`);
   }
