@@ -32,6 +32,7 @@ import type { RunStore } from '../../store/run-store.js';
 import type { RunRecord } from '../../store/types.js';
 import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, settleSource, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
+import { nextInput } from './stream-reader.js';
 
 export type DispatchOptions = {
   target: Target;
@@ -257,30 +258,6 @@ function asSource(inputs: InputsSource | readonly unknown[]): InputsSource {
 
 /** Thrown between windows when the signal aborts: not an error, a stop. */
 class DispatchInterrupted extends Error {}
-
-/**
- * The next input; or 'lingered' if none came within `lingerMs` (the read goes on: await `pending`
- * again), or 'aborted' if `signal` aborted first.
- */
-async function nextInput(pending: Promise<IteratorResult<Input>>, lingerMs: number | undefined, signal: AbortSignal | undefined): Promise<IteratorResult<Input> | 'lingered' | 'aborted'> {
-  if (lingerMs === undefined && !signal) return pending;
-  if (signal?.aborted) return 'aborted';
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      pending,
-      new Promise<'lingered' | 'aborted'>((resolve) => {
-        if (lingerMs !== undefined) timer = setTimeout(() => resolve('lingered'), lingerMs);
-        onAbort = () => resolve('aborted');
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
-}
 
 /** The task's input schema, after checking the workers know the task. */
 function knownTask(tasks: TaskRegistry | undefined, name: string): StandardSchemaV1 | undefined {
