@@ -6,27 +6,23 @@
  *   │    └────────────── continuations (jobs it had no time for) ─────┘
  *   └── after `QUEUES.dispatched.maxReceiveCount` receives ──▶ dead-letter queue
  *
+ * The queues are made in `cdk/queues.ts`, the worker and its role in `cdk/worker-function.ts`.
  * Alarms (`cdk/alarms.ts`) watch the dead-letter queue, the worker's errors and the age of the oldest
  * dispatched message, and notify `alarmTopic` if one is given.
  */
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  DISPATCHED_QUEUE_URL_ENV,
-  FINISHED_QUEUE_URL_ENV,
-  QUEUES,
-  WORKER_TIMEOUT_SECONDS,
-} from '../functions/wire/constants.js';
+import { QUEUES, WORKER_TIMEOUT_SECONDS } from '../functions/wire/constants.js';
 import { createFanoutAlarms } from './alarms.js';
 import { createMasterPolicy } from './master-policy.js';
+import { createFanoutQueues } from './queues.js';
 import {
   validateBatchSize,
   validateLogLevel,
@@ -40,10 +36,9 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
   type WorkerLogLevel,
 } from './validation.js';
-import { workerEntry } from './worker-entry.js';
+import { createFanoutWorker } from './worker-function.js';
 
-/** Powertools' service name: the `service` key of every log line. */
-export const POWERTOOLS_SERVICE_NAME = 'fanout';
+export { POWERTOOLS_SERVICE_NAME } from './worker-function.js';
 
 /** Properties of a `Fanout`. All are optional: `new Fanout(this, 'Fanout')` deploys the defaults. */
 export interface FanoutProps {
@@ -192,149 +187,34 @@ export class Fanout extends Construct {
 
   public constructor(scope: Construct, id: string, props: FanoutProps = {}) {
     super(scope, id);
+    const settings = validatedSettings(props);
 
-    const prefix = props.queueNamePrefix ?? '';
-    validateQueueNamePrefix(prefix);
-    const timeoutSeconds =
-      props.workerTimeout === undefined ? WORKER_TIMEOUT_SECONDS : validateWorkerTimeout(props.workerTimeout);
-    const visibilitySeconds =
-      props.workerTimeout === undefined
-        ? QUEUES.dispatched.visibilityTimeoutSeconds
-        : VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds;
-    validateVisibilityTimeout(visibilitySeconds, timeoutSeconds);
-    const memorySizeMb = props.memorySizeMb ?? 1769;
-    validateMemorySize(memorySizeMb);
-    const logLevel = props.logLevel ?? 'INFO';
-    validateLogLevel(logLevel);
-    const windowSeconds = validateMaxBatchingWindow(props.maxBatchingWindow);
-    const batchSize = props.batchSize ?? 10;
-    validateBatchSize(batchSize, windowSeconds);
-    const maxConcurrency = props.maxConcurrency ?? 50;
-    validateMaxConcurrency(maxConcurrency);
-    const messageAgeAlarmThreshold = props.messageAgeAlarmThreshold ?? Duration.hours(1);
-    validateMessageAgeAlarmThreshold(messageAgeAlarmThreshold);
+    const queues = createFanoutQueues(this, settings);
+    this.deadLetter = queues.deadLetter;
+    this.dispatched = queues.dispatched;
+    this.finished = queues.finished;
 
-    // Every queue: SSL-only resource policy, SQS-managed SSE (no KMS key, so no kms:* grants), and the
-    // explicit message size that packing relies on.
-    const common = {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      maxMessageSizeBytes: QUEUES.messageBytes,
-    } satisfies sqs.QueueProps;
-
-    // Only the dispatched queue may use this queue as its dead-letter queue. Its ARN is built from its
-    // fixed name rather than referenced: dispatched's RedrivePolicy already references this queue, and a
-    // reference back would be a circular dependency.
-    const dispatchedArn = Stack.of(this).formatArn({
-      service: 'sqs',
-      resource: `${prefix}${QUEUES.dispatched.name}`,
-      arnFormat: ArnFormat.NO_RESOURCE_NAME,
-    });
-    this.deadLetter = new sqs.Queue(this, 'DeadLetter', {
-      ...common,
-      queueName: `${prefix}${QUEUES.deadLetter.name}`,
-      retentionPeriod: Duration.seconds(QUEUES.deadLetter.retentionSeconds),
-      redriveAllowPolicy: {
-        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
-        sourceQueues: [sqs.Queue.fromQueueArn(this, 'DispatchedByArn', dispatchedArn)],
-      },
-    });
-    this.dispatched = new sqs.Queue(this, 'Dispatched', {
-      ...common,
-      queueName: `${prefix}${QUEUES.dispatched.name}`,
-      retentionPeriod: Duration.seconds(QUEUES.dispatched.retentionSeconds),
-      visibilityTimeout: Duration.seconds(visibilitySeconds),
-      deadLetterQueue: { queue: this.deadLetter, maxReceiveCount: QUEUES.dispatched.maxReceiveCount },
-    });
-    this.finished = new sqs.Queue(this, 'Finished', {
-      ...common,
-      queueName: `${prefix}${QUEUES.finished.name}`,
-      retentionPeriod: Duration.seconds(QUEUES.finished.retentionSeconds),
-      visibilityTimeout: Duration.seconds(QUEUES.finished.visibilityTimeoutSeconds),
-    });
-
-    this.logGroup = new logs.LogGroup(this, 'WorkerLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-
-    // An explicit role instead of Lambda's default one: the default attaches the AWS managed policy
-    // AWSLambdaBasicExecutionRole (logs:CreateLogGroup etc. on "*"). This one may only write to its own
-    // log group; the grants below and the event source add the SQS statements.
-    const role = new iam.Role(this, 'WorkerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'fanout worker: consume dispatched jobs, send results and continuations, write its own logs',
-    });
-    this.logGroup.grantWrite(role);
-
-    const { entry, projectRoot, depsLockFilePath } = workerEntry(props.tasks);
-    this.worker = new NodejsFunction(this, 'Worker', {
-      entry,
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: memorySizeMb,
-      timeout: Duration.seconds(timeoutSeconds),
-      role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      description: 'fanout worker: runs the jobs of dispatched messages and sends their results',
-      // Lambda's recursive loop detection stays on. The worker sends jobs it had no time to start back to
-      // dispatched (a continuation), which triggers it again: an intended loop, but one a bug could make
-      // endless. Lambda follows a message's chain through the trace header the SDK adds to each send and
-      // does not run its 17th invocation: it hands the record back to the event source mapping, the
-      // message returns to the queue after the visibility timeout, and after
-      // `QUEUES.dispatched.maxReceiveCount` such deliveries SQS moves it to the dead-letter queue
-      // (`deadLetterAlarm`). So one dispatched message gets at most 16 invocations, ~16 × (timeout − 15 %
-      // reserve) of work, ~13.6 minutes at the default 60 s; its unfinished jobs are dead-lettered, and
-      // `fanout redrive` starts them on a new chain (the CLI's copy carries no trace header).
-      // https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html
-      recursiveLoop: lambda.RecursiveLoop.TERMINATE,
-      environment: {
-        [FINISHED_QUEUE_URL_ENV]: this.finished.queueUrl,
-        [DISPATCHED_QUEUE_URL_ENV]: this.dispatched.queueUrl,
-        POWERTOOLS_SERVICE_NAME,
-        POWERTOOLS_LOG_LEVEL: logLevel,
-        // Stack traces point into functions/*.ts rather than the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        // Bundled by the esbuild in node_modules; Docker is only a fallback when esbuild is missing.
-        format: OutputFormat.ESM, // writes index.mjs, so Node loads it as ESM
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // esbuild's warnings and errors only, not its summary of every file written: `cdk synth` stays
-        // quiet. The asset hash is computed from the output, so this does not change the template.
-        logLevel: LogLevel.WARNING,
-        // The SDK is not bundled: the Node.js 24 runtime ships AWS SDK v3, patched by AWS, and the worker
-        // only calls SQS SendMessageBatch, a stable API. That keeps the bundle small for cold starts of up
-        // to `maxConcurrency` fresh workers. The price is that Lambda's SDK version, not package-lock.json's,
-        // runs in AWS; to pin it, drop `externalModules` and set `bundleAwsSDK: true`.
-        externalModules: ['@aws-sdk/*', '@smithy/*'],
-      },
-    });
-
-    // The worker's own SQS calls: results to finished, continuations to dispatched. grantSendMessages
-    // grants sqs:SendMessage (which also authorises SendMessageBatch), GetQueueAttributes and GetQueueUrl.
-    this.finished.grantSendMessages(this.worker);
-    this.dispatched.grantSendMessages(this.worker);
-    // And results to each run's own queue (functions/wire/run-queues.ts), made by the master at
-    // dispatch: `<prefix>fanout-finished-<run>`, a name known only then.
-    this.runQueuesName = `${prefix}${QUEUES.finished.name}-*`;
+    this.runQueuesName = `${settings.prefix}${QUEUES.finished.name}-*`;
     this.runQueuesArn = Stack.of(this).formatArn({ service: 'sqs', resource: this.runQueuesName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'RunResults', actions: ['sqs:SendMessage'], resources: [this.runQueuesArn] }));
+    const worker = createFanoutWorker(this, {
+      ...settings,
+      tasks: props.tasks,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      dispatched: this.dispatched,
+      finished: this.finished,
+      runQueuesArn: this.runQueuesArn,
+    });
+    this.logGroup = worker.logGroup;
+    this.worker = worker.worker;
 
     // The event source grants the role `grantConsumeMessages` on dispatched (ReceiveMessage,
     // ChangeMessageVisibility, GetQueueUrl, DeleteMessage, GetQueueAttributes): Lambda's pollers run with
     // the function's role. The worker code itself never calls the dispatched queue.
     const eventSource = new SqsEventSource(this.dispatched, {
       reportBatchItemFailures: true,
-      batchSize,
+      batchSize: settings.batchSize,
       maxBatchingWindow: props.maxBatchingWindow,
-      maxConcurrency,
+      maxConcurrency: settings.maxConcurrency,
     });
     this.worker.addEventSource(eventSource);
     this.eventSourceMappingId = eventSource.eventSourceMappingId;
@@ -344,7 +224,7 @@ export class Fanout extends Construct {
       dispatched: this.dispatched,
       deadLetter: this.deadLetter,
       worker: this.worker,
-      messageAgeThreshold: messageAgeAlarmThreshold,
+      messageAgeThreshold: settings.messageAgeAlarmThreshold,
       topic: props.alarmTopic,
     });
     this.deadLetterAlarm = alarms.deadLetter;
@@ -384,5 +264,29 @@ export class Fanout extends Construct {
     Validations.of(this.worker.role!).acknowledge({ id, reason: runQueues });
     Validations.of(this.masterPolicy).acknowledge({ id, reason: runQueues });
   }
+}
 
+/** The props checked (each throws `FanoutPropsError` naming the prop and the value), with their defaults filled in. */
+function validatedSettings(props: FanoutProps) {
+  const prefix = props.queueNamePrefix ?? '';
+  validateQueueNamePrefix(prefix);
+  const timeoutSeconds =
+    props.workerTimeout === undefined ? WORKER_TIMEOUT_SECONDS : validateWorkerTimeout(props.workerTimeout);
+  const visibilitySeconds =
+    props.workerTimeout === undefined
+      ? QUEUES.dispatched.visibilityTimeoutSeconds
+      : VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds;
+  validateVisibilityTimeout(visibilitySeconds, timeoutSeconds);
+  const memorySizeMb = props.memorySizeMb ?? 1769;
+  validateMemorySize(memorySizeMb);
+  const logLevel = props.logLevel ?? 'INFO';
+  validateLogLevel(logLevel);
+  const windowSeconds = validateMaxBatchingWindow(props.maxBatchingWindow);
+  const batchSize = props.batchSize ?? 10;
+  validateBatchSize(batchSize, windowSeconds);
+  const maxConcurrency = props.maxConcurrency ?? 50;
+  validateMaxConcurrency(maxConcurrency);
+  const messageAgeAlarmThreshold = props.messageAgeAlarmThreshold ?? Duration.hours(1);
+  validateMessageAgeAlarmThreshold(messageAgeAlarmThreshold);
+  return { prefix, timeoutSeconds, visibilitySeconds, memorySizeMb, logLevel, batchSize, maxConcurrency, messageAgeAlarmThreshold };
 }

@@ -55,6 +55,18 @@ export function buildProgram(): Command {
     // Commander's errors in our one-line form: "fanout: unknown command 'x' (Did you mean y?)".
     .configureOutput({ outputError: (message, write) => write(`fanout: ${message.replace(/^error: /, '').trim().replaceAll('\n', ' ')}\n`) });
 
+  // In the order `fanout --help` lists them.
+  addRunCommands(program);
+  addStoreCommands(program);
+  addLocalCommand(program);
+  addRedriveCommand(program);
+  addWorkCommand(program);
+  addOperationCommands(program);
+  return program;
+}
+
+/** A run: `dispatch` sends its jobs, `collect` gathers its results, `run` does both. */
+function addRunCommands(program: Command): void {
   addTargetOptions(program.command('dispatch'))
     .description('send jobs to the dispatched queue; prints the run id')
     .addOption(taskOption())
@@ -93,7 +105,10 @@ export function buildProgram(): Command {
     .addOption(forceOption())
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/run-command.js')).runCommand(flags)));
+}
 
+/** What the run store holds and what runs cost: `results`, `estimate`, `report`, `runs`. */
+function addStoreCommands(program: Command): void {
   program
     .command('results')
     .description('a run\'s results from the store, to stdout or --out')
@@ -135,7 +150,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--limit <n>', 'at most this many').default(50).argParser(integerFlag('--limit', 1, 1_000_000)))
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/runs-command.js')).runsCommand(flags)));
+}
 
+/** `local`: the embedded server and its workers, kept running for other terminals. */
+function addLocalCommand(program: Command): void {
   addWorkerOptions(program.command('local'))
     .description('keep an embedded SQS server and local workers running for other terminals')
     .addOption(new Option('--port <port>', 'port on 127.0.0.1 (0: any free port)').default(4566).argParser(integerFlag('--port', 0, 65_535)))
@@ -143,19 +161,28 @@ export function buildProgram(): Command {
     .option('--reset', 'wipe the queues and messages kept in .fanout/local/ before starting')
     .addOption(new Option('--workers <n>', 'worker processes (0: server only)').default(2).argParser(integerFlag('--workers', 0, 256)))
     .action(async (flags) => exit(await (await import('./commands/local-command.js')).localCommand(flags)));
+}
 
+/** `redrive`: dead-lettered job messages back to the dispatched queue. */
+function addRedriveCommand(program: Command): void {
   addTargetOptions(program.command('redrive'))
     .description('move a run\'s dead-lettered job messages back to the dispatched queue; exits 1 if some remain')
     .addOption(runOption())
     .option('--all', 'every message in the dead-letter queue, whatever its run')
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/redrive-command.js')).redriveCommand(flags)));
+}
 
+/** `work`: workers on this machine for any target. */
+function addWorkCommand(program: Command): void {
   addWorkerOptions(addTargetOptions(program.command('work')))
     .description('run local workers against a target until Ctrl-C: any machine becomes a worker')
     .addOption(new Option('--processes <n>', 'worker processes; 0 runs the workers in this process (default: one per core)').argParser(integerFlag('--processes', 0, 256)))
     .action(async (flags) => exit(await (await import('./commands/work-command.js')).workCommand(flags)));
+}
 
+/** The deployed stack's switches and gauges: `status`, `pause`, `resume`. */
+function addOperationCommands(program: Command): void {
   addTargetOptions(program.command('status'))
     .description('queue depths (waiting, in flight, dead-lettered, finished) and the event source mapping\'s state')
     .addOption(jsonOption())
@@ -170,8 +197,6 @@ export function buildProgram(): Command {
     .description('enable the deployed worker\'s event source mapping again')
     .addOption(jsonOption())
     .action(async (flags) => exit(await (await import('./commands/operations-command.js')).pauseCommand(flags, true)));
-
-  return program;
 }
 
 /** Where workers run and at what prices: for estimates and the report's ledger. */

@@ -11,38 +11,25 @@
  * Ctrl-C drains (the workers finish their running batches), then stops the server; a second
  * Ctrl-C stops at once.
  */
-import type { LogLevel } from '../../functions/wire/constants.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { startLocalRuntime } from '../local/local-runtime.js';
-import { interruptible } from '../interrupts.js';
-import { EXIT } from '../output/exit-codes.js';
 import { note } from '../output/reporter.js';
 import { claimLocalState, localDataDir, releaseLocalState, runningLocal } from '../endpoint/local-state.js';
-import type { LostMessage } from '../workers/held-messages.js';
 import { visibilityWarning } from '../workers/visibility-check.js';
-import { describeTasks, loadTasks, type TasksFlags } from './tasks-option.js';
+import { WorkerSupervisor, type WorkerFlags } from './supervise-workers.js';
+import { describeTasks, loadTasks } from './tasks-option.js';
 
-export type LocalFlags = TasksFlags & {
+export type LocalFlags = WorkerFlags & {
   port: number;
   /** Keep queues and messages in memory only (lost when this process ends). */
   memory?: boolean;
   /** Delete the kept queues and messages before starting. */
   reset?: boolean;
   workers: number;
-  concurrency: number;
-  batchSize: number;
-  functionTimeout: number;
-  waitTime: number;
-  logLevel: LogLevel;
 };
 
 export async function localCommand(flags: LocalFlags): Promise<number> {
-  using interrupts = interruptible({ second: 'abort' });
-  let starting = true;
-  // Twice while starting: stop at once (worker processes already started see this one go).
-  void interrupts.stoppedNow().then(() => {
-    if (starting) process.exit(EXIT.interrupted);
-  });
+  using supervisor = new WorkerSupervisor(flags.logLevel);
   if (flags.memory && flags.reset) throw new UsageError('--memory and --reset exclude each other: --memory keeps nothing to reset');
   const other = await runningLocal();
   if (other) throw new UsageError(`a fanout local is already running here (pid ${other.pid}, ${other.endpoint}): use it, stop it, or set FANOUT_HOME elsewhere`);
@@ -73,24 +60,8 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
     throw error;
   }
 
-  let invocations = 0;
-  let records = 0;
-  let lost = 0;
   const pool = runtime.workerProcesses;
-  const verbose = flags.logLevel === 'DEBUG' || flags.logLevel === 'TRACE' || flags.logLevel === 'INFO';
-  pool?.on('invoked', (e) => {
-    invocations++;
-    records += e.records;
-  });
-  pool?.on('error', ({ pid, message }) => note(`worker ${pid}: ${message}`));
-  pool?.on('died', ({ pid, code, signal }) => note(`worker ${pid} died (${signal ?? `code ${code}`}); starting another`));
-  pool?.on('timedOut', ({ pid, records: held, timeoutMs }) =>
-    note(`worker ${pid}: an invocation ran past the ${timeoutMs / 1000} s function timeout: killed, as Lambda would; its ${held} record(s) come back after the visibility timeout`),
-  );
-  pool?.on('lost', (e: LostMessage & { pid: number }) => {
-    lost++;
-    if (verbose) note(`worker ${e.pid}: message ${e.messageId} was taken back by SQS (${e.operation} refused: ${e.code}); it will run again`);
-  });
+  if (pool) supervisor.watchProcesses(pool);
   const workers = flags.workers > 0 ? `${flags.workers} worker process(es) × ${flags.concurrency} poller(s)` : 'no workers (`fanout work` adds some)';
   note(`fanout local: SQS on ${runtime.endpoint}, ${workers}`);
   if (flags.workers > 0) note(`  tasks: ${describeTasks(tasks)}`);
@@ -103,23 +74,13 @@ export async function localCommand(flags: LocalFlags): Promise<number> {
   if (warning) note(`  warning: ${warning}`);
   note('  in another terminal: npx fanout dispatch && npx fanout collect');
   note('  Ctrl-C to stop (the workers finish their running batches); twice to stop at once');
-  let reported = 0;
-  const stats = setInterval(() => {
-    if (records === reported) return;
-    reported = records;
-    note(`handled ${records} message(s) in ${invocations} invocation(s)${lost ? `, ${lost} taken back by SQS` : ''}`);
-  }, 10_000);
-
-  starting = false;
-  await interrupts.drained();
-  clearInterval(stats);
-  note('stopping: the workers finish their running batches (Ctrl-C again to stop now)…');
-  let stoppedNow = false;
-  const force = interrupts.stoppedNow().then(() => {
-    stoppedNow = true;
-    return runtime.stop({ force: true });
-  });
-  await Promise.race([runtime.stop(), force]);
+  const code = await supervisor.runUntilInterrupted(
+    {
+      stats: ({ records, invocations, lost }) => `handled ${records} message(s) in ${invocations} invocation(s)${lost ? `, ${lost} taken back by SQS` : ''}`,
+      draining: 'stopping: the workers finish their running batches (Ctrl-C again to stop now)…',
+    },
+    (force) => (force ? runtime.stop({ force: true }) : runtime.stop()),
+  );
   await releaseLocalState();
-  return stoppedNow ? EXIT.interrupted : EXIT.ok;
+  return code;
 }

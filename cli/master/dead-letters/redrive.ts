@@ -55,104 +55,134 @@ export type RedriveReport = {
 };
 
 export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
-  const { target, run } = options;
-  const { sqs } = target;
-  const url = target.queues.deadLetter.url;
   const maxPasses = options.maxPasses ?? 10;
-  const sender = new BatchSender(sqs, target.queues.dispatched.url);
-  const report: RedriveReport = { messages: 0, jobs: 0, failed: 0, remaining: 0, passes: 0 };
+  const moving = new Redrive(options);
+  while (moving.report.passes < maxPasses) {
+    moving.report.passes++;
+    if ((await moving.pass()) === 0) break;
+  }
+  return moving.finish();
+}
+
+/** One redrive across its passes: what it copied, what it could not delete, the first reason why. */
+class Redrive {
+  readonly report: RedriveReport = { messages: 0, jobs: 0, failed: 0, remaining: 0, passes: 0 };
+  readonly #options: RedriveOptions;
+  readonly #url: string;
+  readonly #sender: BatchSender;
   /** Ids of messages whose copy SQS accepted; met again, such a message is only deleted. */
-  const copied = new Set<string>();
+  readonly #copied = new Set<string>();
   /** Of those, the ones whose delete failed. */
-  const undeleted = new Set<string>();
-  let reason: string | undefined;
+  readonly #undeleted = new Set<string>();
+  #reason: string | undefined;
+
+  constructor(options: RedriveOptions) {
+    this.#options = options;
+    this.#url = options.target.queues.deadLetter.url;
+    this.#sender = new BatchSender(options.target.sqs, options.target.queues.dispatched.url);
+  }
 
   /** One pass; returns how many messages it copied or finished deleting. */
-  async function pass(): Promise<number> {
+  async pass(): Promise<number> {
     /** Ids of the messages this pass has met. */
     const met = new Set<string>();
     /** Messages left in place for now, by id, with their latest receipt handle. */
     const held = new Map<string, Message>();
     let progress = 0;
-    report.failed = 0;
+    this.report.failed = 0;
     try {
       for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: url,
-            MaxNumberOfMessages: SQS_LIMITS.receiveMessages,
-            VisibilityTimeout: options.visibilityTimeoutSeconds ?? 60,
-            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        // A message met again has outlived its hold, or is a copied one whose delete failed: the pass
-        // has been round the queue. Either is released at the end (with its latest receipt handle),
-        // so the next pass meets it at once.
-        const fresh = Messages.filter((m) => {
-          const id = m.MessageId!;
-          if (met.has(id)) {
-            held.set(id, m);
-            return false;
-          }
-          met.add(id);
-          return true;
-        });
+        const fresh = await this.#receiveFresh(met, held);
         if (fresh.length === 0) return progress;
-
-        const take: DeadLetter[] = [];
-        const deleteOnly: Message[] = [];
-        for (const message of fresh) {
-          const letter = readLetter(message);
-          if (run !== undefined && letter.run !== run) held.set(message.MessageId!, message);
-          else if (copied.has(message.MessageId!)) deleteOnly.push(message);
-          else take.push(letter);
-        }
-
-        // BatchSender puts the sends of one tick into one SendMessageBatch (split only past 1 MiB).
-        const outcomes = await Promise.allSettled(take.map((letter) => sender.send(letter.message.Body ?? '', runAttribute(letter.run))));
-        const accepted: Message[] = [];
-        outcomes.forEach((outcome, i) => {
-          const letter = take[i]!;
-          if (outcome.status === 'fulfilled') {
-            copied.add(letter.message.MessageId!);
-            accepted.push(letter.message);
-            report.messages++;
-            report.jobs += letter.job?.jobs.length ?? 0;
-          } else {
-            held.set(letter.message.MessageId!, letter.message);
-            report.failed++;
-            reason ??= errorInfo(outcome.reason).message;
-          }
-        });
-
-        progress += accepted.length;
-        const remove = [...accepted, ...deleteOnly];
-        if (remove.length === 0) continue;
-        try {
-          await deleteMessages(sqs, url, remove);
-          for (const message of remove) undeleted.delete(message.MessageId!);
-          progress += deleteOnly.length;
-        } catch (error) {
-          // Which entries failed is not known: count them all as still there. The next pass deletes
-          // those it meets again without copying them twice.
-          for (const message of remove) undeleted.add(message.MessageId!);
-          reason ??= errorInfo(error).message;
-        }
+        progress += await this.#move(fresh, held);
       }
     } finally {
       // If this fails, the held messages come back when their visibility timeout ends: delayed, not lost.
-      await changeVisibility(sqs, url, [...held.values()], 0).catch(() => {});
+      await changeVisibility(this.#options.target.sqs, this.#url, [...held.values()], 0).catch(() => {});
     }
   }
 
-  while (report.passes < maxPasses) {
-    report.passes++;
-    if ((await pass()) === 0) break;
+  /** The report, once the passes are over: what is left and why. */
+  finish(): RedriveReport {
+    const { report } = this;
+    report.remaining = report.failed + this.#undeleted.size;
+    if (report.remaining > 0 && this.#reason !== undefined) report.reason = this.#reason;
+    return report;
   }
-  report.remaining = report.failed + undeleted.size;
-  if (report.remaining > 0 && reason !== undefined) report.reason = reason;
-  return report;
+
+  /** Receives up to ten messages; returns those the pass had not met yet. */
+  async #receiveFresh(met: Set<string>, held: Map<string, Message>): Promise<Message[]> {
+    const { target, visibilityTimeoutSeconds, waitTimeSeconds } = this.#options;
+    const { Messages = [] } = await target.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.#url,
+        MaxNumberOfMessages: SQS_LIMITS.receiveMessages,
+        VisibilityTimeout: visibilityTimeoutSeconds ?? 60,
+        WaitTimeSeconds: waitTimeSeconds ?? 1,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    // A message met again has outlived its hold, or is a copied one whose delete failed: the pass
+    // has been round the queue. Either is released at the end (with its latest receipt handle),
+    // so the next pass meets it at once.
+    return Messages.filter((m) => {
+      const id = m.MessageId!;
+      if (met.has(id)) {
+        held.set(id, m);
+        return false;
+      }
+      met.add(id);
+      return true;
+    });
+  }
+
+  /** Copies the messages to move, deletes those copied (now or before); returns how many it copied or finished deleting. */
+  async #move(fresh: Message[], held: Map<string, Message>): Promise<number> {
+    const { run } = this.#options;
+    const take: DeadLetter[] = [];
+    const deleteOnly: Message[] = [];
+    for (const message of fresh) {
+      const letter = readLetter(message);
+      if (run !== undefined && letter.run !== run) held.set(message.MessageId!, message);
+      else if (this.#copied.has(message.MessageId!)) deleteOnly.push(message);
+      else take.push(letter);
+    }
+    const accepted = await this.#copy(take, held);
+    const remove = [...accepted, ...deleteOnly];
+    if (remove.length === 0) return accepted.length;
+    try {
+      await deleteMessages(this.#options.target.sqs, this.#url, remove);
+      for (const message of remove) this.#undeleted.delete(message.MessageId!);
+      return accepted.length + deleteOnly.length;
+    } catch (error) {
+      // Which entries failed is not known: count them all as still there. The next pass deletes
+      // those it meets again without copying them twice.
+      for (const message of remove) this.#undeleted.add(message.MessageId!);
+      this.#reason ??= errorInfo(error).message;
+      return accepted.length;
+    }
+  }
+
+  /** Copies each letter to the dispatched queue; returns the messages whose copy SQS accepted, and holds the others. */
+  async #copy(take: DeadLetter[], held: Map<string, Message>): Promise<Message[]> {
+    // BatchSender puts the sends of one tick into one SendMessageBatch (split only past 1 MiB).
+    const outcomes = await Promise.allSettled(take.map((letter) => this.#sender.send(letter.message.Body ?? '', runAttribute(letter.run))));
+    const accepted: Message[] = [];
+    outcomes.forEach((outcome, i) => {
+      const letter = take[i]!;
+      if (outcome.status === 'fulfilled') {
+        this.#copied.add(letter.message.MessageId!);
+        accepted.push(letter.message);
+        this.report.messages++;
+        this.report.jobs += letter.job?.jobs.length ?? 0;
+      } else {
+        held.set(letter.message.MessageId!, letter.message);
+        this.report.failed++;
+        this.#reason ??= errorInfo(outcome.reason).message;
+      }
+    });
+    return accepted;
+  }
 }
 
 function runAttribute(run: string | undefined) {

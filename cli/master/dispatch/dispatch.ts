@@ -14,13 +14,10 @@
 import { hostname } from 'node:os';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { TaskRegistry } from '../../../functions/tasks/registry.js';
-import { BatchSender } from '../../../functions/wire/batch-sender.js';
-import { MESSAGE_BODY_BYTES, SQS_LIMITS } from '../../../functions/wire/constants.js';
-import { isRunId, jobEntry, jobMessageHead, runAttributes, type Json } from '../../../functions/wire/contract.js';
+import { isRunId, jobEntry, jobMessageHead, type Json } from '../../../functions/wire/contract.js';
 import { ServiceError, UnknownTaskError, UsageError } from '../../../functions/wire/errors.js';
 import { byteLength } from '../../../functions/wire/json.js';
-import { Packer, type Packed } from '../../../functions/wire/packing.js';
-import { explainSqsError } from '../../endpoint/aws-errors.js';
+import { Packer } from '../../../functions/wire/packing.js';
 import { endpointOf } from '../../endpoint/connection.js';
 import { createSqsClient, type RequestCounter } from '../../endpoint/clients.js';
 import { createRunQueue } from '../../endpoint/run-queue.js';
@@ -30,8 +27,10 @@ import { newRunId } from '../run-id.js';
 import { dispatchStopped } from '../../store/run-state.js';
 import type { RunStore } from '../../store/run-store.js';
 import type { RunRecord } from '../../store/types.js';
-import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, readInputs, settleSource, type Input, type InputsSource } from './inputs.js';
+import { DispatchInterrupted, DispatchWindow, MESSAGE_LIMITS } from './dispatch-window.js';
+import { describeSource, fingerprint, inputLabel, isRereadable, readInputBatches, settleSource, type Input, type InputsSource } from './inputs.js';
 import { autoJobsPerMessage, localJobsPerMessage, PACKING } from './pack-size.js';
+import { StreamReader } from './stream-reader.js';
 
 export type DispatchOptions = {
   target: Target;
@@ -74,10 +73,6 @@ export type DispatchReport = {
   /** True if the dispatch stopped before every job was sent: resume it. */
   interrupted: boolean;
 };
-
-const MESSAGE_LIMITS = { maxBytes: MESSAGE_BODY_BYTES };
-/** `{"id":,"input":}` around a job's id and input. */
-const ENTRY_OVERHEAD = '{"id":,"input":}'.length;
 
 export async function dispatch(options: DispatchOptions): Promise<DispatchReport> {
   const { target, store } = options;
@@ -135,151 +130,78 @@ export async function dispatch(options: DispatchOptions): Promise<DispatchReport
 
 /** Creates the run's result queue if need be, then sends the inputs window by window. */
 async function send(record: RunRecord, source: InputsSource, total: number | undefined, options: DispatchOptions): Promise<DispatchReport> {
-  const { target, store, events } = options;
-  const { sqs } = target;
+  const { store } = options;
   const run = record.id;
-  const { task } = record;
-  const schema = knownTask(options.tasks, task);
-  let reply: string;
-  try {
-    reply = record.queues.results ?? (await createRunQueue(target, run));
-  } catch (error) {
-    store.markInterrupted(run);
-    throw error;
-  }
-  if (!record.queues.results) store.setResultsQueue(run, reply);
-  events?.emit('dispatching', { run, jobs: total, resultsQueue: reply });
+  const schema = knownTask(options.tasks, record.task);
+  const reply = await resultQueue(record, options);
+  options.events?.emit('dispatching', { run, jobs: total, resultsQueue: reply });
 
-  const sender = new BatchSender(sqs, target.queues.dispatched.url, { maxInFlight: options.concurrency ?? 8 });
-  const windowMessages = (options.concurrency ?? 8) * SQS_LIMITS.batchEntries;
-  const packer = new Packer(jobMessageHead({ run, task, reply }), { ...MESSAGE_LIMITS, maxEntries: record.jobsPerMessage });
-  const attributes = runAttributes(run);
-  let next = record.jobsSent;
-  let windowFirst = next;
-  let windowJobs = 0;
-  let windowBytes = 0;
-  let messagesSent = record.messagesSent;
-  let window: Packed[] = [];
-
-  const sendWindow = async (): Promise<void> => {
-    if (window.length === 0) return;
-    const outcomes = await Promise.allSettled(window.map((message) => sender.send(message.body, attributes)));
-    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed.length > 0) {
-      const reason = explainSqsError(failed[0]!.reason, target, target.queues.dispatched.url);
-      const As = reason instanceof UsageError ? UsageError : ServiceError;
-      throw new As(`${failed.length} of ${window.length} messages were not sent: ${reason.message}`, { cause: reason });
-    }
-    store.logSent(run, { firstJob: windowFirst, jobs: windowJobs, messages: window.length, inputBytes: windowBytes });
-    messagesSent += window.length;
-    events?.emit('sent', { run, jobs: windowFirst + windowJobs, messages: messagesSent, totalJobs: total });
-    windowFirst += windowJobs;
-    windowJobs = 0;
-    windowBytes = 0;
-    window = [];
-  };
-  const take = async (packed: Packed): Promise<void> => {
-    window.push(packed);
-    windowJobs += packed.entries;
-    if (window.length >= windowMessages) {
-      await sendWindow();
-      if (options.signal?.aborted) throw new DispatchInterrupted();
-    }
-  };
-
+  const window = new DispatchWindow(record, reply, total, options);
   // A stream is checked as it goes, and what it gave is sent whenever it pauses.
-  const stream = !isRereadable(source);
-  const check = stream ? checker(task, schema) : undefined;
-  const lingerMs = options.lingerMs ?? PACKING.lingerMs;
-  const inputs = stream ? readInputs(source, next) : undefined;
-  let pending: Promise<IteratorResult<Input>> | undefined;
-  /** Packs the next job; returns a message it filled. Not async: a run of millions adds them one after another. */
-  const add = (input: Input): Packed | undefined => {
-    const entry = jobEntry(next, input.value);
-    const bytes = byteLength(entry);
-    // The input's share of the entry: what the cost ledger counts as payload.
-    windowBytes += bytes - ENTRY_OVERHEAD - String(next).length;
-    const packed = packer.add(entry, bytes);
-    next++;
-    return packed;
-  };
+  const stream = isRereadable(source) ? undefined : new StreamReader(source, window.next, options.lingerMs ?? PACKING.lingerMs, options.signal);
+  const check = stream ? checker(record.task, schema) : undefined;
   try {
-    if (!stream) {
-      // Counts, files and arrays: read in batches, no await per input.
-      for await (const batch of readInputBatches(source, next)) {
-        for (const input of batch) {
-          const packed = add(input);
-          if (packed) await take(packed);
-        }
-      }
-    } else {
-      for (;;) {
-        const current = (pending ??= inputs!.next());
-        const holding = window.length > 0 || packer.pending > 0;
-        const step = await nextInput(current, holding ? lingerMs : undefined, options.signal);
-        if (step === 'aborted') throw new DispatchInterrupted();
-        if (step === 'lingered') {
-          const packed = packer.flush();
-          if (packed) await take(packed);
-          await sendWindow();
-          continue;
-        }
-        pending = undefined;
-        if (step.done) break;
-        await check!(step.value, next);
-        const packed = add(step.value);
-        if (packed) await take(packed);
-      }
-    }
-    const last = packer.flush();
-    if (last) await take(last);
-    await sendWindow();
+    if (stream) await sendStream(stream, window, check!);
+    else await sendRereadable(source, window);
+    await window.flush();
   } catch (error) {
     store.markInterrupted(run);
-    if (error instanceof DispatchInterrupted) return { run, jobs: total ?? next, jobsSent: windowFirst, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: true };
-    throw withProgress(error, run, windowFirst);
+    if (error instanceof DispatchInterrupted) return { run, jobs: total ?? window.next, jobsSent: window.sent, messages: window.messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: true };
+    throw withProgress(error, run, window.sent);
   } finally {
-    // Closes a file, or a generator of the caller's; not awaited while a read is pending (a stream may never give another).
-    if (pending) void inputs?.return(undefined).catch(() => undefined);
-    else await inputs?.return(undefined);
+    await stream?.close();
   }
-  if (next === 0) {
+  const jobs = window.next;
+  if (jobs === 0) {
     store.markInterrupted(run);
     throw new UsageError('nothing to dispatch: no inputs');
   }
-  store.finishDispatch(run, next);
-  return { run, jobs: next, jobsSent: next, messages: messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: false };
+  store.finishDispatch(run, jobs);
+  return { run, jobs, jobsSent: jobs, messages: window.messagesSent, jobsPerMessage: record.jobsPerMessage, interrupted: false };
+}
+
+/** The run's result queue: made now unless an earlier, interrupted dispatch of it made it. */
+async function resultQueue(record: RunRecord, { target, store }: DispatchOptions): Promise<string> {
+  if (record.queues.results) return record.queues.results;
+  let reply: string;
+  try {
+    reply = await createRunQueue(target, record.id);
+  } catch (error) {
+    store.markInterrupted(record.id);
+    throw error;
+  }
+  store.setResultsQueue(record.id, reply);
+  return reply;
+}
+
+/** Counts, files and arrays: read in batches, no await per input. */
+async function sendRereadable(source: InputsSource, window: DispatchWindow): Promise<void> {
+  for await (const batch of readInputBatches(source, window.next)) {
+    for (const input of batch) {
+      const packed = window.add(input.value);
+      if (packed) await window.take(packed);
+    }
+  }
+}
+
+/** A stream: each input checked as it comes; what is held is sent whenever the stream pauses. */
+async function sendStream(stream: StreamReader, window: DispatchWindow, check: ReturnType<typeof checker>): Promise<void> {
+  for (;;) {
+    const step = await stream.next(window.holding);
+    if (step === 'aborted') throw new DispatchInterrupted();
+    if (step === 'lingered') {
+      await window.flush();
+      continue;
+    }
+    if (step.done) return;
+    await check(step.value, window.next);
+    const packed = window.add(step.value.value);
+    if (packed) await window.take(packed);
+  }
 }
 
 function asSource(inputs: InputsSource | readonly unknown[]): InputsSource {
   return Array.isArray(inputs) ? { kind: 'values', values: inputs } : (inputs as InputsSource);
-}
-
-/** Thrown between windows when the signal aborts: not an error, a stop. */
-class DispatchInterrupted extends Error {}
-
-/**
- * The next input; or 'lingered' if none came within `lingerMs` (the read goes on: await `pending`
- * again), or 'aborted' if `signal` aborted first.
- */
-async function nextInput(pending: Promise<IteratorResult<Input>>, lingerMs: number | undefined, signal: AbortSignal | undefined): Promise<IteratorResult<Input> | 'lingered' | 'aborted'> {
-  if (lingerMs === undefined && !signal) return pending;
-  if (signal?.aborted) return 'aborted';
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      pending,
-      new Promise<'lingered' | 'aborted'>((resolve) => {
-        if (lingerMs !== undefined) timer = setTimeout(() => resolve('lingered'), lingerMs);
-        onAbort = () => resolve('aborted');
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
 }
 
 /** The task's input schema, after checking the workers know the task. */
