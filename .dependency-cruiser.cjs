@@ -12,7 +12,7 @@
  *   cli/config/       the user's project: fanout.config.*, loading a tasks module (used by the shell, the client, worker processes)
  *   cli/estimate/     what a run would cost, from a sample of its jobs run here
  *   cli/client/       the typed client (`fanout()`, `map()`): above the master and the local runtime, as the shell is
- *   cli/{bin,program,index}.ts, cli/commands/, cli/output/   the shell and the library entry
+ *   cli/{bin,program,index,parts}.ts, cli/commands/, cli/output/   the shell and the library's entries
  *   cdk/              the stack; nobody else imports it
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -44,21 +44,21 @@ module.exports = {
       severity: 'error',
       comment: 'The master (dispatch, collect) talks to queues and keeps what it learns in the store; it does not host workers, run the local runtime, draw reports or print.',
       from: { path: '^cli/master/' },
-      to: { path: '^(cli/(workers|local|commands|output|client|config|report)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+      to: { path: '^(cli/(workers|local|commands|output|client|config|report)/|cli/(bin|program|index|parts)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
     },
     {
       name: 'store-is-a-leaf-of-cli',
       severity: 'error',
       comment: 'The run store keeps what the master learns; it knows nothing of queues, reports, workers or the shell.',
       from: { path: '^cli/store/' },
-      to: { path: '^cli/(master|report|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
+      to: { path: '^cli/(master|report|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index|parts)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
     },
     {
       name: 'report-reads-the-store-and-cost-only',
       severity: 'error',
       comment: 'A report draws what the store holds; it never dispatches, collects or talks to queues.',
       from: { path: '^cli/report/' },
-      to: { path: '^cli/(master|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
+      to: { path: '^cli/(master|endpoint|workers|local|commands|output|client|config)/|^cli/(bin|program|index|parts)\\.ts$|^functions/(worker|run-jobs)\\.ts$' },
     },
     {
       name: 'cost-stands-alone',
@@ -72,20 +72,20 @@ module.exports = {
       severity: 'error',
       comment: 'Worker hosts run the handler; what the master does with results is none of their business.',
       from: { path: '^cli/workers/' },
-      to: { path: '^(cli/(master|store|report|local|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|store|report|local|commands|output|client)/|cli/(bin|program|index|parts)\\.ts$)' },
     },
     {
       name: 'local-runtime-stays-below-the-master-and-shell',
       severity: 'error',
       from: { path: '^cli/local/' },
-      to: { path: '^(cli/(master|store|report|commands|output|client)/|cli/(bin|program|index)\\.ts$)' },
+      to: { path: '^(cli/(master|store|report|commands|output|client)/|cli/(bin|program|index|parts)\\.ts$)' },
     },
     {
       name: 'endpoint-is-a-leaf-of-cli',
       severity: 'error',
       comment: 'Which SQS and which queues: used by every side, so it uses none of them.',
       from: { path: '^cli/endpoint/' },
-      to: { path: '^cli/(master|store|report|workers|local|commands|output|client|config)/|^cli/(bin|program|index)\\.ts$' },
+      to: { path: '^cli/(master|store|report|workers|local|commands|output|client|config)/|^cli/(bin|program|index|parts)\\.ts$' },
     },
     {
       name: 'config-is-a-leaf-of-cli',
@@ -106,7 +106,7 @@ module.exports = {
       severity: 'error',
       comment: 'The client (fanout(), map()) drives the master and the local runtime like the shell does, without printing or hosting workers itself.',
       from: { path: '^cli/client/' },
-      to: { path: '^(cli/(commands|output|workers)/|cli/(bin|program|index)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
+      to: { path: '^(cli/(commands|output|workers)/|cli/(bin|program|index|parts)\\.ts$|functions/(worker|run-jobs)\\.ts$)' },
     },
     {
       name: 'only-the-library-entry-imports-the-client',

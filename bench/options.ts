@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../functions/wire/errors.js';
-import { BUILTIN_TASKS } from '../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../functions/tasks/builtin-tasks.js';
 import { integerFlag, oneOf, secondsFlag } from '../cli/commands/validation.js';
 
 export const BENCH_TARGETS = ['embedded', 'localstack'] as const;

@@ -4,7 +4,7 @@
  * so that this entry loads without cdk-nag installed.
  */
 export { FanoutPropsError } from './errors.js';
-export { Fanout, POWERTOOLS_SERVICE_NAME, type FanoutProps } from './fanout.js';
+export { Fanout, type FanoutProps } from './fanout.js';
 export { DEFAULT_STACK_NAME, STACK_OUTPUTS, type StackOutputKey } from '../functions/wire/stack-outputs.js';
 export { FanoutStack, type FanoutStackProps } from './stack.js';
 export { WORKER_LOG_LEVELS, type WorkerLogLevel } from './validation.js';

@@ -22,7 +22,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { runJobs } from './run-jobs.js';
-import { BUILTIN_TASKS } from './tasks/index.js';
+import { BUILTIN_TASKS } from './tasks/builtin-tasks.js';
 import type { TaskRegistry } from './tasks/registry.js';
 import { BatchSender } from './wire/batch-sender.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV, MESSAGE_BODY_BYTES, SQS_LIMITS } from './wire/constants.js';
@@ -53,7 +53,7 @@ const MESSAGE_LIMITS: PackLimits = { maxBytes: MESSAGE_BODY_BYTES, maxEntries: N
  * Time kept back at the end of an invocation to send results and continuations: 15% of the
  * invocation's time, between 1 and 10 seconds.
  */
-export function reserveMs(invocationMs: number): number {
+function reserveMs(invocationMs: number): number {
   return Math.min(10_000, Math.max(1_000, invocationMs * 0.15));
 }
 
@@ -135,7 +135,7 @@ export function createHandler(options: WorkerOptions = {}): SqsHandler {
  * Result message bodies for one record's results, in the version it was asked in. A result too
  * large for any message becomes an OversizeError result for that job alone.
  */
-export function resultBodies(v: ContractVersion, run: string, origin: ResultOrigin, results: readonly Result[]): string[] {
+function resultBodies(v: ContractVersion, run: string, origin: ResultOrigin, results: readonly Result[]): string[] {
   const head = resultMessageHead(v, run, origin);
   const room = entryRoom(head, MESSAGE_LIMITS);
   const entries = results.map((result) => {

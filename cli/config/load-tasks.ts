@@ -3,7 +3,7 @@
  * `tasks` of the working directory's `fanout.config.*`, else the built-in ones. A path is kept
  * with the registry, so that worker processes can load the same module.
  */
-import { BUILTIN_TASKS } from '../../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../../functions/tasks/builtin-tasks.js';
 import { TaskRegistry } from '../../functions/tasks/registry.js';
 import { UsageError } from '../../functions/wire/errors.js';
 import { resolve } from 'node:path';

@@ -1,9 +1,14 @@
 /**
  * The SQS backends the integration suite runs on. Each test gets its own queues (a unique name
- * suffix), so tests can share one LocalStack.
+ * suffix), so tests can share one LocalStack. A suite runs on each of them with
+ *
+ *   describe.each(backendNames())('… on %s', (name) => {
+ *     const backend = useBackend(name);
+ *     it('…', async () => { const target = await backend.target(); … });
+ *   });
  */
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startEmbeddedServer } from '../../cli/local/embedded-server.js';
 import { openEndpointTarget } from '../../cli/endpoint/endpoint-target.js';
 import type { LocalQueueOverrides } from '../../cli/endpoint/queues.js';
@@ -71,4 +76,40 @@ export async function startBackend(name: BackendName): Promise<Backend> {
   const endpoint = localstackEndpoint();
   if (!endpoint) throw new Error('LOCALSTACK_ENDPOINT is not set');
   return backendAt('localstack', endpoint);
+}
+
+/** A backend as a describe block's tests see it: the block starts and stops it. */
+export type UsedBackend = Omit<Backend, 'stop'>;
+
+/**
+ * The backend of the calling describe block: started before its tests, stopped after them (with
+ * the clients of the queues they made). Call it first in the block: the block's own hooks then run
+ * after it has started, and their cleanup before it stops.
+ */
+export function useBackend(name: BackendName): UsedBackend {
+  let backend: Backend | undefined;
+  beforeAll(async () => {
+    backend = await startBackend(name);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+  const started = (): Backend => {
+    if (!backend) throw new Error(`the ${name} backend runs from its describe block's beforeAll to its afterAll: use it in tests and hooks`);
+    return backend;
+  };
+  return {
+    name,
+    get endpoint() {
+      return started().endpoint;
+    },
+    get credentials() {
+      return started().credentials;
+    },
+    get cliEnv() {
+      return started().cliEnv;
+    },
+    target: (overrides, counter) => started().target(overrides, counter),
+  };
 }

@@ -9,36 +9,26 @@
  * second collector's restarts take and every kill lands while results are being stored.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { CollectorProcess } from '../faults/collector-process.js';
 import { mulberry32 } from '../faults/rng.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { queueEnv } from '../helpers/cli.js';
-import { openTestStore } from '../helpers/store.js';
+import { useTestStore } from '../helpers/store.js';
 
 const SEED = 52_117;
 const JOBS = 20_000;
 const KILLS = 6;
 
 describe.each(backendNames())('a collector killed at seeded points while another runs, on %s', (backendName) => {
-  let backend: Backend;
-  let store: RunStore;
-  let home: string;
-
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-    ({ store, home } = await openTestStore('collector-kills-'));
-  });
-  afterAll(async () => {
-    store?.close();
-    await backend?.stop();
-  });
+  const backend = useBackend(backendName);
+  const testStore = useTestStore('collector-kills-');
 
   it(`leaves a sound store, and a restart completes the ${JOBS}-job run with every job once, after ${KILLS} kill -9s`, async () => {
     // Prepare: the run; a short visibility on its result queue (what a killed collector held comes back soon); the kill points.
+    const { store, home } = testStore;
     const target = await backend.target({ finishedVisibilityTimeoutSeconds: 2 });
     const { run } = await dispatch({ target, store, task: 'square', inputs: { kind: 'count', count: JOBS }, jobsPerMessage: 10 });
     const rng = mulberry32(SEED);

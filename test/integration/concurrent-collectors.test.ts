@@ -5,33 +5,23 @@
  * their own tally), the store must hold exactly one result per job, and each collector's --json
  * output must show every job once, those another collector stored included.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
-import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { CollectorProcess } from '../faults/collector-process.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { queueEnv } from '../helpers/cli.js';
-import { openTestStore } from '../helpers/store.js';
+import { useTestStore } from '../helpers/store.js';
 
 const JOBS = 20_000;
 
 describe.each(backendNames())('concurrent collectors on %s', (backendName) => {
-  let backend: Backend;
-  let store: RunStore;
-  let home: string;
-
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-    ({ store, home } = await openTestStore('concurrent-collectors-'));
-  });
-  afterAll(async () => {
-    store?.close();
-    await backend?.stop();
-  });
+  const backend = useBackend(backendName);
+  const testStore = useTestStore('concurrent-collectors-');
 
   it.each([2, 3])(`%i collector processes of one ${JOBS}-job run end with exactly one result per job, each complete`, async (collectors) => {
     // Prepare: the run dispatched, its collectors started together, then the workers.
+    const { store, home } = testStore;
     const target = await backend.target();
     const { run } = await dispatch({ target, store, task: 'square', inputs: { kind: 'count', count: JOBS }, jobsPerMessage: 20 });
     const env = { ...process.env, ...queueEnv(target), ...backend.cliEnv };

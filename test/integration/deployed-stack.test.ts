@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/output/exit-codes.js';
-import { backendNames, startBackend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { runCli } from '../helpers/cli.js';
 import { createStack } from '../helpers/localstack-stack.js';
 
 const onLocalstack = backendNames().includes('localstack');
 
 describe.runIf(onLocalstack)('a deployed stack on localstack', () => {
+  const backend = useBackend('localstack');
   let endpoint: string;
   let stack: string;
   let home: string;
@@ -22,7 +23,7 @@ describe.runIf(onLocalstack)('a deployed stack on localstack', () => {
   const cli = (args: string[]) => runCli([...args, '--target', endpoint, '--stack', stack], { FANOUT_HOME: home, FANOUT_TARGET: '' });
 
   beforeAll(async () => {
-    endpoint = (await startBackend('localstack')).endpoint;
+    endpoint = backend.endpoint;
     stack = `fanout-test-${randomBytes(3).toString('hex')}`;
     home = await mkdtemp(join(tmpdir(), 'fanout-stack-'));
     deleteStack = await createStack(endpoint, stack);

@@ -9,15 +9,14 @@
  * Size: FANOUT_DISPATCH_KILLS_JOBS (default 200,000 square jobs, packed 100 per message: 2,000
  * messages in 25 windows of 80, so the 20 points fall across the whole dispatch).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
-import type { RunStore } from '../../cli/store/run-store.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { dispatchKillPoints, dispatchWithKills } from '../faults/dispatch-process.js';
 import { mulberry32 } from '../faults/rng.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { queueEnv } from '../helpers/cli.js';
-import { openTestStore } from '../helpers/store.js';
+import { useTestStore } from '../helpers/store.js';
 
 const SEED = 71_003;
 const JOBS = Number(process.env.FANOUT_DISPATCH_KILLS_JOBS || 200_000);
@@ -25,21 +24,12 @@ const KILLS = 20;
 const PACK = 100;
 
 describe.each(backendNames())('dispatch killed at seeded points on %s', (backendName) => {
-  let backend: Backend;
-  let store: RunStore;
-  let home: string;
-
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-    ({ store, home } = await openTestStore('dispatch-kills-'));
-  });
-  afterAll(async () => {
-    store?.close();
-    await backend?.stop();
-  });
+  const backend = useBackend(backendName);
+  const testStore = useTestStore('dispatch-kills-');
 
   it(`stores every job of a ${JOBS}-job run exactly once, after ${KILLS} kill -9s of dispatch and a resume after each`, async () => {
     // Prepare: workers on the run's target; the kill points, seeded.
+    const { store, home } = testStore;
     const target = await backend.target();
     const workers = await startWorkers({ target, logLevel: 'SILENT', waitTimeSeconds: 1, concurrency: 4 });
     const points = dispatchKillPoints(mulberry32(SEED), KILLS, JOBS);

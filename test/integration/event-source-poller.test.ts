@@ -4,24 +4,18 @@
  */
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, type DeleteMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EventSourcePoller, type EventSourcePollerOptions } from '../../cli/workers/event-source-poller.js';
 import type { Target } from '../../cli/endpoint/target.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { drain, eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
 
 describe.each(backendNames())('event-source poller on %s', (backendName) => {
-  let backend: Backend;
+  const backend = useBackend(backendName);
   const pollers: EventSourcePoller[] = [];
 
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
   afterEach(async () => {
     await Promise.all(pollers.splice(0).map((p) => p.stop({ abort: true })));
-  });
-  afterAll(async () => {
-    await backend.stop();
   });
 
   async function poll(target: Target, handler: EventSourcePollerOptions['handler'], options: Partial<EventSourcePollerOptions> = {}): Promise<EventSourcePoller> {

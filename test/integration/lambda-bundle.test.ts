@@ -15,7 +15,7 @@ import { lambdaContext } from '../../cli/workers/sqs-event.js';
 import { DISPATCHED_QUEUE_URL_ENV, FINISHED_QUEUE_URL_ENV } from '../../functions/wire/constants.js';
 import { parseResultMessage } from '../../functions/wire/contract.js';
 import type { SqsHandler } from '../../functions/worker.js';
-import { startEmbeddedBackend, type Backend } from '../helpers/backends.js';
+import { useBackend } from '../helpers/backends.js';
 import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
 import { drain } from '../helpers/queue-peek.js';
 import { cdkJsonContext } from '../unit/cdk/helpers.js';
@@ -36,17 +36,15 @@ async function bundleWorker(fanout?: FanoutProps): Promise<string> {
 }
 
 describe('the bundled Lambda worker', () => {
-  let backend: Backend;
+  const backend = useBackend('embedded');
   let handler: SqsHandler;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    backend = await startEmbeddedBackend();
     ({ handler } = (await import(pathToFileURL(await bundleWorker()).href)) as { handler: SqsHandler });
   }, 120_000);
-  afterAll(async () => {
+  afterAll(() => {
     process.env = saved;
-    await backend.stop();
   });
 
   it('computes the jobs of an SQS event and sends the results, configured by environment only', async () => {
@@ -72,17 +70,15 @@ describe('the bundled Lambda worker', () => {
 });
 
 describe('the bundled Lambda worker with a tasks module (FanoutProps.tasks)', () => {
-  let backend: Backend;
+  const backend = useBackend('embedded');
   let bundle: string;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    backend = await startEmbeddedBackend();
     bundle = await bundleWorker({ tasks: 'test/fixtures/project/tasks.ts' });
   }, 120_000);
-  afterAll(async () => {
+  afterAll(() => {
     process.env = saved;
-    await backend.stop();
   });
 
   it("runs the module's tasks, checking inputs and outputs against their schemas", async () => {

@@ -6,13 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { MasterEmitter } from '../../cli/master/events.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { runAttributes } from '../../functions/wire/contract.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { openTestStore } from '../helpers/store.js';
 
 const WORKER = fileURLToPath(new URL('../clients/python_worker.py', import.meta.url));
@@ -35,13 +35,7 @@ async function pythonWorks(target: Target, sloppy: boolean): Promise<number> {
 }
 
 describe.each(backendNames())('a Python worker written from the contract, on %s', (backendName) => {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const backend = useBackend(backendName);
 
   it('runs fanout\'s jobs, and fanout collects its results', async () => {
     // Prepare

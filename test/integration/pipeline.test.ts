@@ -11,24 +11,22 @@ import type { Target } from '../../cli/endpoint/target.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import type { Result } from '../../functions/wire/contract.js';
 import type { RunStore } from '../../cli/store/run-store.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { openTestStore } from '../helpers/store.js';
 import { queueDepth, sendRaw } from '../helpers/queue-peek.js';
 
 describe.each(backendNames())('pipeline on %s', (backendName) => {
-  let backend: Backend;
+  const backend = useBackend(backendName);
   let store: RunStore;
   const running: EventSourcePoller[] = [];
 
   beforeAll(async () => {
-    backend = await startBackend(backendName);
     ({ store } = await openTestStore('pipeline-'));
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((poller) => poller.stop({ abort: true })));
   });
-  afterAll(async () => {
-    await backend.stop();
+  afterAll(() => {
     store.close();
   });
 

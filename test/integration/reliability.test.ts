@@ -16,24 +16,18 @@ import { WorkerProcesses } from '../../cli/workers/worker-processes.js';
 import type { RequestCounter } from '../../cli/endpoint/clients.js';
 import { BatchSender } from '../../functions/wire/batch-sender.js';
 import { encodeJobMessage, encodeResultMessage, parseJobMessage, runAttributes, runOfAttributes } from '../../functions/wire/contract.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { queueEnv, runCli, spawnCli } from '../helpers/cli.js';
 import { drain, eventually, queueDepth, sendRaw } from '../helpers/queue-peek.js';
 import { openTestStore } from '../helpers/store.js';
 
 describe.each(backendNames())('reliability on %s', (backendName) => {
-  let backend: Backend;
+  const backend = useBackend(backendName);
   let home = '';
   const cleanups: Array<() => Promise<unknown>> = [];
 
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
   afterEach(async () => {
     await Promise.all(cleanups.splice(0).map((c) => c()));
-  });
-  afterAll(async () => {
-    await backend.stop();
   });
   let store: RunStore;
   beforeAll(async () => {

@@ -2,23 +2,17 @@
  * Concurrent runs on one stack do not get in each other's way: each run's results travel on a
  * queue of its own, so a collector never receives, holds or delays another run's results.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../cli/master/collect/collect.js';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { MasterEmitter } from '../../cli/master/events.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { eventually, queueDepth } from '../helpers/queue-peek.js';
 import { openTestStore } from '../helpers/store.js';
 
 describe.each(backendNames())('concurrent runs on %s', (backendName) => {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const backend = useBackend(backendName);
 
   it('two runs of 20,000 jobs collected at once each complete, with no result of the other', async () => {
     // Prepare

@@ -7,26 +7,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../cli/master/dispatch/dispatch.js';
 import { RunStore } from '../../cli/store/run-store.js';
 import type { Target } from '../../cli/endpoint/target.js';
 import { EXIT } from '../../cli/output/exit-codes.js';
 import { startWorkers } from '../../cli/workers/start-workers.js';
 import { encodeResultMessage, runAttributes } from '../../functions/wire/contract.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { queueEnv, runCli } from '../helpers/cli.js';
 import { eventually, queueDepth } from '../helpers/queue-peek.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 describe.each(backendNames())('the run store through the CLI on %s', (backendName) => {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const backend = useBackend(backendName);
 
   /** A fresh home with its store, and the CLI environment pointing at `target`. */
   async function home(target: Target) {

@@ -3,27 +3,21 @@
  * responses for malformed records and for results that could not be sent.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../cli/workers/sqs-event.js';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { defineTask, TaskRegistry } from '../../functions/tasks/index.js';
 import { encodeJobMessage, parseJobMessage, parseResultMessage, type Result } from '../../functions/wire/contract.js';
 import { MESSAGE_BODY_BYTES } from '../../functions/wire/constants.js';
 import { createHandler } from '../../functions/worker.js';
-import { backendNames, startBackend, type Backend } from '../helpers/backends.js';
+import { backendNames, useBackend } from '../helpers/backends.js';
 import { jobBody, jobs, sqsRecord } from '../helpers/factories.js';
 import { drain } from '../helpers/queue-peek.js';
 
 const context = () => lambdaContext({ functionName: 'test', region: 'us-east-1', timeoutMs: 30_000 });
 
 describe.each(backendNames())('worker handler on %s', (backendName) => {
-  let backend: Backend;
-  beforeAll(async () => {
-    backend = await startBackend(backendName);
-  });
-  afterAll(async () => {
-    await backend.stop();
-  });
+  const backend = useBackend(backendName);
 
   it('reports a malformed record as a batch item failure with a logged reason, and processes the others', async () => {
     // Prepare

@@ -1,7 +1,7 @@
 /**
  * fanout as a user gets it: `npm pack`, installed into a fresh project in a scratch directory,
  * with the project's files taken from README.md (tasks.ts, fanout.config.ts, words.ts,
- * cdk/app.ts) plus a streaming script and a file with a type error. Installed offline from the npm
+ * cdk/app.ts, parts.ts) plus a streaming script and a file with a type error. Installed offline from the npm
  * cache that `npm ci` of this repository filled (a lock file cut from this one's, see lockfile.ts),
  * so it needs no registry.
  *
@@ -162,6 +162,8 @@ describe('fanout installed in a fresh project', { timeout: 180_000 }, () => {
       'fanout.config.ts': readmeFile('fanout.config.ts'),
       'words.ts': readmeFile('words.ts'),
       'cdk/app.ts': readmeFile('cdk/app.ts'),
+      // Only type-checked (below): the parts, as `fanout/parts` gives them.
+      'parts.ts': readmeFile('parts.ts'),
       ...OWN_FILES,
     };
     for (const [name, text] of Object.entries(files)) await writeFile(join(project, name), text);
@@ -173,7 +175,7 @@ describe('fanout installed in a fresh project', { timeout: 180_000 }, () => {
 
   it('is a package of compiled JavaScript and declarations, with its entries and no tests', () => {
     const files = packed.files.map((f) => f.path);
-    for (const entry of ['dist/cli/bin.js', 'dist/cli/index.js', 'dist/cli/index.d.ts', 'dist/functions/tasks/index.js', 'dist/functions/tasks/index.d.ts', 'dist/functions/worker.js', 'dist/cli/config/define-config.js', 'dist/cdk/index.js', 'dist/cdk/index.d.ts']) {
+    for (const entry of ['dist/cli/bin.js', 'dist/cli/index.js', 'dist/cli/index.d.ts', 'dist/cli/parts.js', 'dist/cli/parts.d.ts', 'dist/functions/tasks/index.js', 'dist/functions/tasks/index.d.ts', 'dist/functions/worker.js', 'dist/cli/config/define-config.js', 'dist/cdk/index.js', 'dist/cdk/index.d.ts']) {
       expect(files, entry).toContain(entry);
     }
     expect(files.filter((f) => !f.startsWith('dist/') && !['package.json', 'README.md'].includes(f))).toEqual([]);

@@ -29,9 +29,9 @@ describe("the README's new task (functions/tasks/cube.ts)", () => {
     const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
     const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
     // Act
-    const program = ts.createProgram([join(copy, 'functions/tasks/index.ts'), join(copy, 'functions/run-jobs.ts')], { ...options, noEmit: true, rootDir: undefined });
+    const program = ts.createProgram([join(copy, 'functions/tasks/builtin-tasks.ts'), join(copy, 'functions/run-jobs.ts')], { ...options, noEmit: true, rootDir: undefined });
     const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    const { BUILTIN_TASKS } = (await tsImport(pathToFileURL(join(copy, 'functions/tasks/index.ts')).href, import.meta.url)) as typeof import('../../functions/tasks/index.js');
+    const { BUILTIN_TASKS } = (await tsImport(pathToFileURL(join(copy, 'functions/tasks/builtin-tasks.ts')).href, import.meta.url)) as typeof import('../../functions/tasks/builtin-tasks.js');
     const { runJobs } = (await tsImport(pathToFileURL(join(copy, 'functions/run-jobs.ts')).href, import.meta.url)) as typeof import('../../functions/run-jobs.js');
     const { results } = await runJobs(BUILTIN_TASKS, 'cube', [{ id: 0, input: 3 }, { id: 1, input: 'three' }], { run: 'r-readme' });
     // Assess

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findConfigFile, readConfig } from '../../../cli/config/find-config.js';
 import { loadTaskModule, resolveTasks } from '../../../cli/config/load-tasks.js';
-import { BUILTIN_TASKS } from '../../../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../../../functions/tasks/builtin-tasks.js';
 import { UsageError } from '../../../functions/wire/errors.js';
 import { scratchDir } from '../../helpers/scratch.js';
 

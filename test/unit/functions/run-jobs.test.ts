@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runJobs } from '../../../functions/run-jobs.js';
-import { BUILTIN_TASKS, defineTask, TaskRegistry } from '../../../functions/tasks/index.js';
+import { BUILTIN_TASKS } from '../../../functions/tasks/builtin-tasks.js';
+import { defineTask, TaskRegistry } from '../../../functions/tasks/index.js';
 import { jobs } from '../../helpers/factories.js';
 
 const options = { run: 'r-1' };
