@@ -40,8 +40,7 @@ export class FanoutClient implements AsyncDisposable {
   readonly #running = new Set<() => Promise<void>>();
   #closing: Promise<void> | undefined;
 
-  /** @internal use `fanout()` */
-  constructor(store: RunStore, tasks: TaskRegistry, connected: OpenedRuntime) {
+  private constructor(store: RunStore, tasks: TaskRegistry, connected: OpenedRuntime) {
     this.#store = store;
     this.storePath = store.path;
     this.tasks = tasks;
@@ -93,6 +92,20 @@ export class FanoutClient implements AsyncDisposable {
     return gather(this.resume(run, options));
   }
 
+  /** Opens a client, as `fanout()` does. */
+  static async open(options: FanoutOptions = {}): Promise<FanoutClient> {
+    const home = resolve(options.home ?? fanoutHome());
+    const tasks = await taskRegistry(options.tasks);
+    const store = RunStore.open({ path: storePath(home) });
+    try {
+      const opened = await openRuntime({ target: options.target, home, tasks, stack: options.stack, outputsFile: options.outputsFile, workers: options.workers });
+      return new FanoutClient(store, tasks, opened);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
   /**
    * Stops the streams still iterating (their runs stay resumable), the embedded runtime if this
    * client started one, and closes the run store. Idempotent.
@@ -139,17 +152,8 @@ export class FanoutClient implements AsyncDisposable {
  * Opens a client: the run store, the target, and (for `target: 'local'` with no `fanout local`
  * running) an embedded runtime running `tasks`. Close it with `close()` or `await using`.
  */
-export async function fanout(options: FanoutOptions = {}): Promise<FanoutClient> {
-  const home = resolve(options.home ?? fanoutHome());
-  const tasks = await taskRegistry(options.tasks);
-  const store = RunStore.open({ path: storePath(home) });
-  try {
-    const connected = await openRuntime({ target: options.target, home, tasks, stack: options.stack, outputsFile: options.outputsFile, workers: options.workers });
-    return new FanoutClient(store, tasks, connected);
-  } catch (error) {
-    store.close();
-    throw error;
-  }
+export function fanout(options: FanoutOptions = {}): Promise<FanoutClient> {
+  return FanoutClient.open(options);
 }
 
 async function taskRegistry(tasks: FanoutOptions['tasks']): Promise<TaskRegistry> {
