@@ -12,6 +12,9 @@ import type { TestProject } from 'vitest/node';
 import { LocalStackUnavailableError, unavailableBanner } from '../scripts/localstack/errors.js';
 import { start, stop } from '../scripts/localstack/lifecycle.js';
 
+/** Without `ecr`, which cannot load without Docker (the stack has no image asset). */
+export const LOCALSTACK_TEST_SERVICES = 'sqs,s3,iam,sts,ssm,lambda,cloudformation,logs,cloudwatch';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     localstackEndpoint: string | undefined;
@@ -31,8 +34,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     provide(undefined);
     return undefined;
   }
-  // SQS for the backend tier; CloudFormation and Lambda for the deployed-stack tests (status, pause, resume).
-  const services = process.env.LOCALSTACK_SERVICES || 'sqs,cloudformation,lambda,iam,sts';
+  // SQS for the backend tier; for the deployed-stack tests, what `cdk bootstrap` and `cdk deploy` of the
+  // real stack create (S3 and SSM for the bootstrap, logs and CloudWatch for the log group and alarms).
+  const services = process.env.LOCALSTACK_SERVICES || LOCALSTACK_TEST_SERVICES;
   const began = performance.now();
   try {
     const { endpoint, started } = await start({ services });

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { LocalStackError } from './errors.js';
-import { LOCALSTACK_IMAGE } from './options.js';
+import { PLUGIN_DIR } from './host.js';
+import { LOCALSTACK_IMAGE, serviceList } from './options.js';
 
 const run = promisify(execFile);
 const BUFFER = 16 * 1024 * 1024;
@@ -24,7 +25,7 @@ export type DockerStart = { container: string; port: number; services: string };
 export async function runContainer({ container, port, services }: DockerStart): Promise<void> {
   await run('docker', ['rm', '-f', container]).catch(() => undefined);
   // Same settings as host mode, where they apply inside a container (see host.ts for why each is set).
-  const env = {
+  const env: Record<string, string> = {
     SERVICES: services,
     LOCALSTACK_HOST: `127.0.0.1:${port}`,
     SQS_ENDPOINT_STRATEGY: 'path',
@@ -33,6 +34,15 @@ export async function runContainer({ container, port, services }: DockerStart): 
     EAGER_SERVICE_LOADING: '1',
   };
   const args = ['run', '-d', '--rm', '--name', container, '-p', `127.0.0.1:${port}:4566`];
+  // fanout's plugin, for its request log (the tests' policy check); functions run as usual here.
+  args.push('-v', `${PLUGIN_DIR}:/opt/fanout-localstack:ro`);
+  Object.assign(env, { PYTHONPATH: '/opt/fanout-localstack' });
+  if (serviceList(services).includes('lambda')) {
+    // LocalStack runs each invocation in a container of its own, through the engine's socket (as in
+    // docker-compose.yml). Not exercised by this project's CI, which has no Docker engine.
+    args.push('-v', '/var/run/docker.sock:/var/run/docker.sock');
+    Object.assign(env, { DOCKER_HOST: 'unix:///var/run/docker.sock', LAMBDA_IGNORE_ARCHITECTURE: '1', LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT: '60' });
+  }
   for (const [name, value] of Object.entries(env)) args.push('-e', `${name}=${value}`);
   try {
     await run('docker', [...args, LOCALSTACK_IMAGE], { maxBuffer: BUFFER });

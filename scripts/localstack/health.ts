@@ -27,6 +27,20 @@ export async function checkHealth(endpoint: string, services: string): Promise<H
   return { state: 'ready' };
 }
 
+/** What fanout's plugin says of itself (`GET /_fanout/plugin`), undefined where it is not loaded. */
+export type PluginInfo = { version: string; executor: string };
+
+export async function pluginInfo(endpoint: string): Promise<PluginInfo | undefined> {
+  try {
+    const response = await fetch(`${endpoint}/_fanout/plugin`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as Partial<PluginInfo>;
+    return typeof body.version === 'string' && typeof body.executor === 'string' ? { version: body.version, executor: body.executor } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type WaitHealthyOptions = {
   services: string;
   timeoutSeconds: number;

@@ -1,19 +1,33 @@
 /**
  * Host mode: LocalStack from the Python venv that install.sh prepares, run as a detached process
- * bound to 127.0.0.1.
+ * bound to 127.0.0.1, with fanout's plugin (scripts/localstack/plugin/) on its PYTHONPATH: with
+ * Lambda among the services, functions are created but never run there (no Docker), and the
+ * event source mappings take no messages (the tests run the deployed bundle themselves).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError, LocalStackUnavailableError } from './errors.js';
-import type { ResolvedOptions } from './options.js';
+import { serviceList, type ResolvedOptions } from './options.js';
 import { RUNTIME_MODULE } from './processes.js';
 import { logFile } from './state.js';
 
 const INSTALL_SCRIPT = fileURLToPath(new URL('install.sh', import.meta.url));
+/** fanout's LocalStack plugin: a directory plux reads entry points from (plugin/fanout_localstack/__init__.py says what it does). */
+export const PLUGIN_DIR = fileURLToPath(new URL('plugin', import.meta.url));
+/** The plugin's Lambda runtime executor: functions prepared (zip unpacked, State Active), never run. */
+export const NOEXEC_EXECUTOR = 'fanout-noexec';
 /** install.sh's exit code when no Python ≥ 3.12 with venv is found. */
 const EXIT_NO_PYTHON = 3;
+
+/** The plugin's VERSION (plugin/fanout_localstack/__init__.py): an instance running another is restarted. */
+export function pluginVersion(): string {
+  const source = readFileSync(join(PLUGIN_DIR, 'fanout_localstack', '__init__.py'), 'utf8');
+  const version = /^VERSION = "([^"]+)"$/m.exec(source)?.[1];
+  if (!version) throw new LocalStackError(`no VERSION = "…" line in ${join(PLUGIN_DIR, 'fanout_localstack', '__init__.py')}`);
+  return version;
+}
 
 /** Runs install.sh (quick when the venv is ready) and resolves the venv's python; no usable Python → LocalStackUnavailableError. */
 export function installVenv(options: ResolvedOptions, unavailableReason: string): Promise<string> {
@@ -64,6 +78,10 @@ export function launchHost(python: string, port: number, options: ResolvedOption
     // It outlives its caller (later runs reuse it), so not the caller's TMPDIR, which may be removed.
     TMPDIR: join(dir, 'tmp'),
     PYTHONUNBUFFERED: '1',
+    // The plugin, found by plux on the path (its entry-point cache, keyed by sys.path, is rebuilt).
+    PYTHONPATH: [PLUGIN_DIR, options.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    // Without Docker no function can run: create them without running them (the plugin's executor).
+    ...(serviceList(services).includes('lambda') && { LAMBDA_RUNTIME_EXECUTOR: NOEXEC_EXECUTOR }),
   };
   const out = openSync(logPath, 'w');
   try {

@@ -5,7 +5,8 @@
  * earlier from the same state dir is reused.
  *   1. an endpoint given (LOCALSTACK_ENDPOINT) → only wait for its health;
  *   2. a Docker engine answers → image localstack/localstack:4.14.0 published on 127.0.0.1;
- *   3. else host mode → install.sh's venv with localstack-core==4.14.0, bound to 127.0.0.1.
+ *   3. else host mode → install.sh's venv with localstack-core==4.14.0, bound to 127.0.0.1, with
+ *      fanout's plugin (host.ts): Lambda functions are created, never run.
  * The preferred port (4566) is used if free, else another. Neither Docker nor Python ≥ 3.12:
  * LocalStackUnavailableError, which callers treat as "skip" — except under REQUIRE_LOCALSTACK=1,
  * where `start` throws a plain LocalStackError instead.
@@ -14,8 +15,8 @@
 import { existsSync } from 'node:fs';
 import { containerLogTail, containerName, containerRunning, dockerAnswers, removeContainer, runContainer } from './docker.js';
 import { LocalStackError, LocalStackUnavailableError } from './errors.js';
-import { checkHealth, waitHealthy } from './health.js';
-import { hostLogTail, installVenv, launchHost } from './host.js';
+import { checkHealth, pluginInfo, waitHealthy } from './health.js';
+import { hostLogTail, installVenv, launchHost, pluginVersion } from './host.js';
 import { withLock } from './lock.js';
 import { LOCALSTACK_IMAGE, LOCALSTACK_VERSION, resolveOptions, type LocalStackOptions, type ResolvedOptions } from './options.js';
 import { pickPort } from './ports.js';
@@ -158,7 +159,13 @@ async function runningInstance(options: ResolvedOptions): Promise<Launched | und
   if (!launched) return undefined;
   const alive = launched.mode === 'host' ? isOurPid(launched.pid) : await containerRunning(launched.container);
   if (!alive) return undefined;
-  return (await checkHealth(launched.endpoint, options.services)).state === 'ready' ? launched : undefined;
+  if ((await checkHealth(launched.endpoint, options.services)).state !== 'ready') return undefined;
+  // Host mode runs fanout's plugin; one started from an older checkout (or before it) is restarted.
+  if (launched.mode === 'host' && (await pluginInfo(launched.endpoint))?.version !== pluginVersion()) {
+    options.log(`LocalStack at ${launched.endpoint} runs another version of fanout's plugin (or none): restarting it`);
+    return undefined;
+  }
+  return launched;
 }
 
 /** Stops what the state files name, then forgets it. Callers hold the lock. */
