@@ -1,10 +1,12 @@
 /**
  * The alarms of a `Fanout`: what an operator needs to hear about without watching `fanout status`.
+ * Created in this order, each under its construct ID: DeadLetterAlarm, WorkerErrorsAlarm,
+ * MessageAgeAlarm, ThrottlesAlarm.
  *
  * Each alarm's missing-data rule is chosen for its metric:
  * - SQS publishes a queue's metrics only while the queue is active (it holds messages or is being
  *   called, for up to six hours); `ApproximateAgeOfOldestMessage` only while there is a message.
- * - Lambda publishes `Errors` only for minutes with invocations.
+ * - Lambda publishes `Errors` and `Throttles` only for minutes with invocations (or attempts).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -25,12 +27,14 @@ export type FanoutAlarmsInput = {
   readonly topic?: sns.ITopic;
 };
 
-/** The three alarms, created in `scope` under the construct IDs named by their keys' doc comments. */
+/** The four alarms, created in `scope` under the construct IDs named by their keys' doc comments. */
 export type FanoutAlarms = {
   /** `DeadLetterAlarm`: at least one message in the dead-letter queue. */
   readonly deadLetter: cloudwatch.Alarm;
   /** `WorkerErrorsAlarm`: at least one failed worker invocation in 5 minutes. */
   readonly workerErrors: cloudwatch.Alarm;
+  /** `ThrottlesAlarm`: at least one throttled worker invocation in 5 minutes. */
+  readonly throttles: cloudwatch.Alarm;
   /** `MessageAgeAlarm`: a dispatched message has waited longer than the threshold. */
   readonly messageAge: cloudwatch.Alarm;
 };
@@ -83,7 +87,21 @@ export function createFanoutAlarms(scope: Construct, input: FanoutAlarmsInput): 
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
 
-  const alarms = { deadLetter, workerErrors, messageAge };
+  // Made last, so that the resources made before it keep their order in the template.
+  const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
+    alarmDescription:
+      'fanout: worker invocations were throttled: the reserved concurrency, or the account\'s unreserved concurrency, ' +
+      'is used up (by this worker or by other functions). Jobs wait in the queue meanwhile and run late; raise the ' +
+      'concurrency, or lower maxConcurrency below it.',
+    metric: input.worker.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    // Lambda publishes Throttles only for minutes with invocation attempts: no data, no throttling.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+
+  const alarms = { deadLetter, workerErrors, messageAge, throttles };
   if (input.topic) {
     const action = new SnsAction(input.topic);
     for (const alarm of Object.values(alarms)) {

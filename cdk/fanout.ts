@@ -7,12 +7,13 @@
  *   └── after `QUEUES.dispatched.maxReceiveCount` receives ──▶ dead-letter queue
  *
  * The queues are made in `cdk/queues.ts`, the worker and its role in `cdk/worker-function.ts`.
- * Alarms (`cdk/alarms.ts`) watch the dead-letter queue, the worker's errors and the age of the oldest
- * dispatched message, and notify `alarmTopic` if one is given.
+ * Alarms (`cdk/alarms.ts`) watch the dead-letter queue, the worker's errors and throttles and the age of
+ * the oldest dispatched message, and notify `alarmTopic` if one is given.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -29,7 +30,10 @@ import {
   validateMaxConcurrency,
   validateMemorySize,
   validateMessageAgeAlarmThreshold,
+  validateProvisionedPollers,
   validateQueueNamePrefix,
+  validateReservedConcurrency,
+  validateScalingMode,
   validateVisibilityTimeout,
   validateWorkerTimeout,
   VISIBILITY_TIMEOUT_FACTOR,
@@ -44,13 +48,17 @@ export { POWERTOOLS_SERVICE_NAME } from './worker-function.js';
 /**
  * The queues, the worker, the wiring between them, and the alarms that watch them.
  *
- * Construct IDs `Dispatched`, `DeadLetter`, `Finished`, `Worker`, `DeadLetterAlarm`, `WorkerErrorsAlarm`
- * and `MessageAgeAlarm` are part of the contract: renaming one replaces the resource on the next deploy.
+ * Construct IDs `Dispatched`, `DeadLetter`, `Finished`, `Worker`, `DeadLetterAlarm`, `WorkerErrorsAlarm`,
+ * `MessageAgeAlarm` and `ThrottlesAlarm` are part of the contract: renaming one replaces the resource on the
+ * next deploy.
  */
 export class Fanout extends Construct {
   /** Jobs from the master; triggers the worker. */
   public readonly dispatched: sqs.Queue;
-  /** Jobs that failed `QUEUES.dispatched.maxReceiveCount` deliveries. */
+  /**
+   * Jobs that failed `QUEUES.dispatched.maxReceiveCount` deliveries. Retained when the stack is deleted or
+   * the queue replaced (a new `queueNamePrefix`): its jobs are kept for their 14 days.
+   */
   public readonly deadLetter: sqs.Queue;
   /** Results from the worker, collected by the master. */
   public readonly finished: sqs.Queue;
@@ -68,6 +76,8 @@ export class Fanout extends Construct {
   public readonly workerErrorsAlarm: cloudwatch.Alarm;
   /** In ALARM while a dispatched message is older than `messageAgeAlarmThreshold`. */
   public readonly messageAgeAlarm: cloudwatch.Alarm;
+  /** In ALARM while worker invocations were throttled (Lambda `Throttles` > 0 in 5 minutes): concurrency used up. */
+  public readonly throttlesAlarm: cloudwatch.Alarm;
   /** ARN pattern of the run queues (`<prefix>fanout-finished-*`), where the worker sends each run's results. */
   public readonly runQueuesArn: string;
   /** Name pattern of the run queues. */
@@ -105,6 +115,10 @@ export class Fanout extends Construct {
       batchSize: settings.batchSize,
       maxBatchingWindow: props.maxBatchingWindow,
       maxConcurrency: settings.maxConcurrency,
+      provisionedPollerConfig: settings.pollers && { minimumPollers: settings.pollers.minimum, maximumPollers: settings.pollers.maximum },
+      // The mapping's own metrics (polled, invoked, failed, deleted, dropped events): where jobs are between
+      // the queue and the worker. Free of charge.
+      metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT] },
     });
     this.worker.addEventSource(eventSource);
     this.eventSourceMappingId = eventSource.eventSourceMappingId;
@@ -120,6 +134,13 @@ export class Fanout extends Construct {
     this.deadLetterAlarm = alarms.deadLetter;
     this.workerErrorsAlarm = alarms.workerErrors;
     this.messageAgeAlarm = alarms.messageAge;
+    this.throttlesAlarm = alarms.throttles;
+    if (settings.reservedConcurrency !== undefined && settings.maxConcurrency !== undefined && settings.reservedConcurrency < settings.maxConcurrency) {
+      Annotations.of(this).addWarningV2(
+        'fanout:reservedConcurrencyBelowMaxConcurrency',
+        `reservedConcurrency ${settings.reservedConcurrency} is below maxConcurrency ${settings.maxConcurrency}: the event source will be throttled (ThrottlesAlarm); reserve at least maxConcurrency.`,
+      );
+    }
 
     this.masterPolicy = createMasterPolicy(this, {
       dispatched: this.dispatched,
@@ -153,6 +174,12 @@ export class Fanout extends Construct {
     const id = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:${this.runQueuesName}]`;
     Validations.of(this.worker.role!).acknowledge({ id, reason: runQueues });
     Validations.of(this.masterPolicy).acknowledge({ id, reason: runQueues });
+    Validations.of(this.masterPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'sqs:ListQueues alone, for `fanout status` to find run queues nobody collected (by their name prefix): IAM authorises ' +
+        'ListQueues on no resource type, so "*" is the only resource that grants it. It returns queue URLs, nothing of their messages.',
+    });
   }
 }
 
@@ -174,9 +201,12 @@ function validatedSettings(props: FanoutProps) {
   const windowSeconds = validateMaxBatchingWindow(props.maxBatchingWindow);
   const batchSize = props.batchSize ?? 10;
   validateBatchSize(batchSize, windowSeconds);
-  const maxConcurrency = props.maxConcurrency ?? 50;
-  validateMaxConcurrency(maxConcurrency);
+  validateScalingMode(props.maxConcurrency, props.provisionedPollers);
+  const pollers = props.provisionedPollers && validateProvisionedPollers(props.provisionedPollers);
+  const maxConcurrency = pollers ? undefined : (props.maxConcurrency ?? 50);
+  if (maxConcurrency !== undefined) validateMaxConcurrency(maxConcurrency);
+  validateReservedConcurrency(props.reservedConcurrency);
   const messageAgeAlarmThreshold = props.messageAgeAlarmThreshold ?? Duration.hours(1);
   validateMessageAgeAlarmThreshold(messageAgeAlarmThreshold);
-  return { prefix, timeoutSeconds, visibilitySeconds, memorySizeMb, logLevel, batchSize, maxConcurrency, messageAgeAlarmThreshold };
+  return { prefix, timeoutSeconds, visibilitySeconds, memorySizeMb, logLevel, batchSize, maxConcurrency, pollers, reservedConcurrency: props.reservedConcurrency, messageAgeAlarmThreshold };
 }

@@ -5,6 +5,7 @@
  */
 export { FanoutPropsError } from './errors.js';
 export { Fanout, type FanoutProps } from './fanout.js';
+export type { ProvisionedPollers } from './fanout-props.js';
 export { DEFAULT_STACK_NAME, STACK_OUTPUTS, type StackOutputKey } from '../functions/wire/stack-outputs.js';
 export { FanoutStack, type FanoutStackProps } from './stack.js';
 export { WORKER_LOG_LEVELS, type WorkerLogLevel } from './validation.js';

@@ -1,8 +1,12 @@
 /**
  * What the master (`fanout dispatch`, `collect`, `redrive`, `status`, `pause`) may do, as one
  * managed policy to attach to the role or user that runs it: least privilege for the operator
- * as for the worker. Every statement names its resources; the run queues are the only pattern
- * (`<prefix>fanout-finished-*`), since a run's queue is made at dispatch.
+ * as for the worker. Every statement names its resources; the run queues are a pattern
+ * (`<prefix>fanout-finished-*`), since a run's queue is made at dispatch, and `status` lists them
+ * with ListQueues, which IAM authorises on no resource but "*".
+ *
+ * Each grant is exercised: the deployed-stack tests record every request the CLI makes on LocalStack
+ * and check it against this policy as deployed (test/helpers/policy-check.ts).
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +34,9 @@ export function createMasterPolicy(scope: Construct, props: MasterPolicyProps): 
       }),
       new iam.PolicyStatement({
         sid: 'RunQueues',
-        actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+        // TagQueue: dispatch creates the run queue with tags, which needs it beside CreateQueue (CreateQueue's
+        // API reference, `tags`). Its age and depth for `status`: GetQueueAttributes.
+        actions: ['sqs:CreateQueue', 'sqs:TagQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
         resources: [props.runQueuesArn],
       }),
       new iam.PolicyStatement({
@@ -52,6 +58,13 @@ export function createMasterPolicy(scope: Construct, props: MasterPolicyProps): 
         sid: 'StackOutputs',
         actions: ['cloudformation:DescribeStacks'],
         resources: [stack.stackId],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FindRunQueues',
+        // `status` lists the run queues by their name prefix. ListQueues has no resource type in IAM (the
+        // Service Authorization Reference leaves its column empty): only "*" authorises it.
+        actions: ['sqs:ListQueues'],
+        resources: ['*'],
       }),
     ],
   });

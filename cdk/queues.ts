@@ -3,7 +3,7 @@
  * and finished (results). Fixed physical names (`QUEUES.*.name` after the prefix), so a deployed
  * queue is recognisable as the one the local runtime mimics.
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { QUEUES } from '../functions/wire/constants.js';
@@ -39,10 +39,14 @@ export function createFanoutQueues(scope: Construct, { prefix, visibilitySeconds
     resource: `${prefix}${QUEUES.dispatched.name}`,
     arnFormat: ArnFormat.NO_RESOURCE_NAME,
   });
+  // Retained: `cdk destroy`, or a replacement (a new prefix renames it), would otherwise delete the jobs
+  // that failed every delivery, which the stack keeps for their 14 days so they can be redriven. The
+  // other queues go with the stack: jobs not yet run, results not yet collected (4 days' retention).
   const deadLetter = new sqs.Queue(scope, 'DeadLetter', {
     ...common,
     queueName: `${prefix}${QUEUES.deadLetter.name}`,
     retentionPeriod: Duration.seconds(QUEUES.deadLetter.retentionSeconds),
+    removalPolicy: RemovalPolicy.RETAIN,
     redriveAllowPolicy: {
       redrivePermission: sqs.RedrivePermission.BY_QUEUE,
       sourceQueues: [sqs.Queue.fromQueueArn(scope, 'DispatchedByArn', dispatchedArn)],

@@ -8,6 +8,9 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { LOG_LEVELS, QUEUES, type LogLevel } from '../functions/wire/constants.js';
 import { FanoutPropsError } from './errors.js';
 
+/** `FanoutProps.provisionedPollers`, as the checks read it. */
+type Pollers = { readonly minimum?: number; readonly maximum?: number };
+
 /** SQS allows queue names of at most 80 characters: alphanumerics, hyphens and underscores. */
 const QUEUE_NAME_MAX_LENGTH = 80;
 const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]*$/;
@@ -32,6 +35,20 @@ export const LIMITS = {
   maxBatchingWindowSeconds: 300,
   minMaxConcurrency: 2,
   maxMaxConcurrency: 1000,
+  /**
+   * Provisioned mode's pollers for an SQS event source: minimum 2–200 (default 2), maximum 2–2000 (default
+   * 200). The CloudFormation reference (AWS::Lambda::EventSourceMapping ProvisionedPollerConfig) and the
+   * installed aws-cdk-lib (aws-lambda/lib/event-source-mapping.d.ts, ProvisionedPollerConfig) give these
+   * ranges; the Lambda API reference has since documented maxima up to 10,000 for SQS, which CloudFormation's
+   * schema (1–2000) does not accept.
+   */
+  minMinimumPollers: 2,
+  maxMinimumPollers: 200,
+  defaultMinimumPollers: 2,
+  minMaximumPollers: 2,
+  maxMaximumPollers: 2000,
+  defaultMaximumPollers: 200,
+  minReservedConcurrency: 1,
 } as const;
 
 const LONGEST_BASE_NAME = Math.max(
@@ -140,6 +157,43 @@ export function validateMaxConcurrency(maxConcurrency: number): void {
   ) {
     throw new FanoutPropsError(
       `maxConcurrency must be a whole number between ${LIMITS.minMaxConcurrency} and ${LIMITS.maxMaxConcurrency} inclusive (given ${maxConcurrency}).`,
+    );
+  }
+}
+
+/** Throws unless each bound is a whole number in its range and `minimum` ≤ `maximum`; returns both, defaults filled in. */
+export function validateProvisionedPollers(pollers: Pollers): { minimum: number; maximum: number } {
+  const minimum = pollers.minimum ?? LIMITS.defaultMinimumPollers;
+  const maximum = pollers.maximum ?? LIMITS.defaultMaximumPollers;
+  const check = (name: string, value: number, low: number, high: number) => {
+    if (Token.isUnresolved(value)) return;
+    if (!Number.isInteger(value) || value < low || value > high) {
+      throw new FanoutPropsError(`provisionedPollers.${name} must be a whole number between ${low} and ${high} inclusive (given ${value}).`);
+    }
+  };
+  check('minimum', minimum, LIMITS.minMinimumPollers, LIMITS.maxMinimumPollers);
+  check('maximum', maximum, LIMITS.minMaximumPollers, LIMITS.maxMaximumPollers);
+  if (!Token.isUnresolved(minimum) && !Token.isUnresolved(maximum) && minimum > maximum) {
+    throw new FanoutPropsError(`provisionedPollers.minimum must be at most provisionedPollers.maximum (given minimum ${minimum}, maximum ${maximum}).`);
+  }
+  return { minimum, maximum };
+}
+
+/** Throws if both scaling modes are asked for: AWS takes `MaximumConcurrency` or `ProvisionedPollerConfig`, not both. */
+export function validateScalingMode(maxConcurrency: number | undefined, pollers: Pollers | undefined): void {
+  if (maxConcurrency === undefined || pollers === undefined) return;
+  throw new FanoutPropsError(
+    `maxConcurrency and provisionedPollers exclude each other (given maxConcurrency ${maxConcurrency} and provisionedPollers ${JSON.stringify(pollers)}): ` +
+      'keep maxConcurrency for standard mode, or provisionedPollers for provisioned mode (bound it with provisionedPollers.maximum or reservedConcurrency).',
+  );
+}
+
+/** Throws unless `reservedConcurrency` is a whole number of at least 1. */
+export function validateReservedConcurrency(reserved: number | undefined): void {
+  if (reserved === undefined || Token.isUnresolved(reserved)) return;
+  if (!Number.isInteger(reserved) || reserved < LIMITS.minReservedConcurrency) {
+    throw new FanoutPropsError(
+      `reservedConcurrency must be a whole number of at least ${LIMITS.minReservedConcurrency} (given ${reserved}). To stop the worker, use \`fanout pause\` instead of reserving 0.`,
     );
   }
 }

@@ -22,6 +22,8 @@ export type FanoutWorkerInput = {
   readonly tasks?: string;
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
+  /** `FanoutProps.reservedConcurrency`. */
+  readonly reservedConcurrency?: number | undefined;
   readonly logLevel: WorkerLogLevel;
   readonly logRetention: logs.RetentionDays;
   readonly dispatched: sqs.Queue;
@@ -73,6 +75,7 @@ function workerFunction(scope: Construct, input: FanoutWorkerInput, role: iam.IR
     architecture: lambda.Architecture.ARM_64,
     memorySize: input.memorySizeMb,
     timeout: Duration.seconds(input.timeoutSeconds),
+    reservedConcurrentExecutions: input.reservedConcurrency,
     role,
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,

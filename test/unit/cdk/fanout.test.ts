@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, test } from 'vitest';
@@ -125,10 +125,13 @@ describe('Fanout', () => {
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: Match.absent(),
       ScalingConfig: { MaximumConcurrency: 50 },
+      ProvisionedPollerConfig: Match.absent(),
+      MetricsConfig: { Metrics: ['EventCount'] },
     });
+    expect(worker.props.ReservedConcurrentExecutions).toBeUndefined();
 
-    // THEN: three alarms, notifying nobody
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // THEN: four alarms, notifying nobody
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     expect(alarm(template, 'DeadLetterAlarm').props).toEqual({
       AlarmDescription: expect.stringMatching(/dead-letter queue/),
       Namespace: 'AWS/SQS',
@@ -165,6 +168,29 @@ describe('Fanout', () => {
       Threshold: 3600,
       TreatMissingData: 'notBreaching',
     });
+    expect(alarm(template, 'ThrottlesAlarm').props).toEqual({
+      AlarmDescription: expect.stringMatching(/worker invocations were throttled/),
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Throttles',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: worker.id } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('the dead-letter queue outlives the stack and a replacement; the other queues go with it', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate();
+    const q = queueRefs(template);
+
+    // THEN
+    const resources = template.toJSON().Resources as Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+    expect(resources[q.deadLetter]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const queue of [q.dispatched, q.finished]) expect(resources[queue]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
   });
 
   test('the dead-letter queue takes messages from the dispatched queue only, with no reference back to it', () => {
@@ -265,13 +291,15 @@ describe('Fanout', () => {
           {
             Sid: 'RunQueues',
             Effect: 'Allow',
-            Action: ['sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+            Action: ['sqs:ChangeMessageVisibility', 'sqs:CreateQueue', 'sqs:DeleteMessage', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:TagQueue'],
             Resource: runQueues(''),
           },
           { Sid: 'Queues', Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: [q.arn(q.deadLetter), q.arn(q.finished)] },
           { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'], Resource: q.arn(q.deadLetter) },
           { Sid: 'WorkerSwitch', Effect: 'Allow', Action: ['lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping'], Resource: Match.anyValue() },
           { Sid: 'StackOutputs', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+          // ListQueues authorises on "*" only; it lists queue URLs, for `status` to find run queues.
+          { Sid: 'FindRunQueues', Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
         ],
       },
     });
@@ -292,6 +320,7 @@ describe('Fanout', () => {
     expect(fanout.node.tryFindChild('DeadLetterAlarm')).toBe(fanout.deadLetterAlarm);
     expect(fanout.node.tryFindChild('WorkerErrorsAlarm')).toBe(fanout.workerErrorsAlarm);
     expect(fanout.node.tryFindChild('MessageAgeAlarm')).toBe(fanout.messageAgeAlarm);
+    expect(fanout.node.tryFindChild('ThrottlesAlarm')).toBe(fanout.throttlesAlarm);
   });
 
   test('queueNamePrefix', () => {
@@ -376,6 +405,47 @@ describe('Fanout', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
+  test('provisionedPollers', () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ provisionedPollers: { minimum: 5, maximum: 100 } });
+
+    // THEN: provisioned mode, and no maximum concurrency (AWS takes one or the other)
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: { MinimumPollers: 5, MaximumPollers: 100 },
+      ScalingConfig: Match.absent(),
+      MetricsConfig: { Metrics: ['EventCount'] },
+    });
+  });
+
+  test("provisionedPollers with AWS's defaults written out", () => {
+    // GIVEN / WHEN
+    const template = fanoutTemplate({ provisionedPollers: {} });
+
+    // THEN
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 200 },
+      ScalingConfig: Match.absent(),
+    });
+  });
+
+  test('reservedConcurrency', () => {
+    // GIVEN / WHEN
+    const { stack } = fanoutStack({ reservedConcurrency: 80 });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 80 });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('reservedConcurrency below maxConcurrency is a warning: the event source would be throttled', () => {
+    // GIVEN / WHEN
+    const { stack } = fanoutStack({ reservedConcurrency: 20 });
+
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('reservedConcurrency 20 is below maxConcurrency 50'));
+    expect(warnings).toHaveLength(1);
+  });
+
   test('alarmTopic', () => {
     // GIVEN
     const stack = new Stack(testApp(), 'Alarms');
@@ -387,7 +457,7 @@ describe('Fanout', () => {
     // THEN: every alarm notifies the topic when it goes off and when it clears
     const template = Template.fromStack(stack);
     const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
-    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm']) {
+    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm', 'ThrottlesAlarm']) {
       expect(alarm(template, id).props).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
       expect(alarm(template, id).props.InsufficientDataActions).toBeUndefined();
     }
@@ -398,7 +468,7 @@ describe('Fanout', () => {
     const template = fanoutTemplate();
 
     // THEN
-    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm']) {
+    for (const id of ['DeadLetterAlarm', 'WorkerErrorsAlarm', 'MessageAgeAlarm', 'ThrottlesAlarm']) {
       expect(alarm(template, id).props).not.toHaveProperty('AlarmActions');
       expect(alarm(template, id).props).not.toHaveProperty('OKActions');
     }
@@ -440,6 +510,15 @@ describe('Fanout', () => {
     ['messageAgeAlarmThreshold is under a minute', { messageAgeAlarmThreshold: Duration.seconds(59) }, /messageAgeAlarmThreshold must be a whole number of seconds, at least 60 and below the dispatched queue's retention of 345600 \(given 59 seconds\)/],
     ['messageAgeAlarmThreshold reaches the retention', { messageAgeAlarmThreshold: Duration.days(4) }, /messageAgeAlarmThreshold .* \(given 4 days\)/],
     ['messageAgeAlarmThreshold is not whole seconds', { messageAgeAlarmThreshold: Duration.millis(60_500) }, /messageAgeAlarmThreshold .* \(given 1 minute 500 millis\)/],
+    ['maxConcurrency and provisionedPollers are both given', { maxConcurrency: 50, provisionedPollers: { maximum: 10 } }, /maxConcurrency and provisionedPollers exclude each other \(given maxConcurrency 50 and provisionedPollers \{"maximum":10\}\)/],
+    ['provisionedPollers.minimum is 1', { provisionedPollers: { minimum: 1 } }, /provisionedPollers\.minimum must be a whole number between 2 and 200 inclusive \(given 1\)/],
+    ['provisionedPollers.minimum is over 200', { provisionedPollers: { minimum: 201, maximum: 300 } }, /provisionedPollers\.minimum .* \(given 201\)/],
+    ['provisionedPollers.maximum is over 2000', { provisionedPollers: { maximum: 2001 } }, /provisionedPollers\.maximum must be a whole number between 2 and 2000 inclusive \(given 2001\)/],
+    ['provisionedPollers.maximum is fractional', { provisionedPollers: { maximum: 2.5 } }, /provisionedPollers\.maximum .* \(given 2\.5\)/],
+    ['provisionedPollers.minimum is above the maximum', { provisionedPollers: { minimum: 50, maximum: 10 } }, /provisionedPollers\.minimum must be at most provisionedPollers\.maximum \(given minimum 50, maximum 10\)/],
+    ['provisionedPollers.minimum is above the default maximum', { provisionedPollers: { minimum: 201 } }, /provisionedPollers\.minimum .* \(given 201\)/],
+    ['reservedConcurrency is 0', { reservedConcurrency: 0 }, /reservedConcurrency must be a whole number of at least 1 \(given 0\)\. To stop the worker, use `fanout pause`/],
+    ['reservedConcurrency is fractional', { reservedConcurrency: 1.5 }, /reservedConcurrency .* \(given 1\.5\)/],
     ['logLevel is unknown', { logLevel: 'VERBOSE' as FanoutProps['logLevel'] }, /logLevel must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(given 'VERBOSE'\)/],
     ['tasks names a missing module', { tasks: 'src/nope.ts' }, /tasks must name your tasks module, relative to the directory `cdk synth` runs in \(.+\); given "src\/nope\.ts", but .+\/src\/nope\.ts does not exist/],
   ])('fails if %s', (_, props, message) => {

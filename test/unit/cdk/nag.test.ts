@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { describe, expect, test } from 'vitest';
+import type { FanoutProps } from '../../../cdk/fanout.js';
 import { addNagChecks } from '../../../cdk/nag.js';
 import { fanoutStack, testApp } from './helpers.js';
 
@@ -51,6 +52,7 @@ describe('cdk-nag (AwsSolutions)', () => {
     // THEN
     const runQueues = 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:fanout-finished-*]';
     expect(acks.map((a) => `${a.id} at ${a.path}`).sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*] at Fanout/Fanout/MasterPolicy',
       `${runQueues} at Fanout/Fanout/MasterPolicy`,
       `${runQueues} at Fanout/Fanout/WorkerRole`,
       'AwsSolutions-SQS3 at Fanout/Fanout/Finished',
@@ -59,6 +61,21 @@ describe('cdk-nag (AwsSolutions)', () => {
       expect(ack.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
       expect(ack.reason.split(/\s+/).length).toBeGreaterThanOrEqual(12);
     }
+  });
+
+  test.each<[string, FanoutProps]>([
+    ['provisioned mode', { provisionedPollers: { minimum: 2, maximum: 20 } }],
+    ['reserved concurrency', { reservedConcurrency: 100 }],
+  ])('no unacknowledged finding with %s', (_, props) => {
+    // GIVEN
+    const { app } = fanoutStack(props);
+    const pack = addNagChecks(app);
+
+    // WHEN
+    const report = pack.validateScope(app);
+
+    // THEN
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   test('fails on a queue that ignores the rules (the checks really run)', () => {
