@@ -2,6 +2,8 @@
 import { errorInfo } from '../../functions/wire/errors.js';
 import { getMapping, setMappingEnabled, type MappingState } from '../master/operations/event-source-mapping.js';
 import { queueDepths } from '../master/operations/queue-depths.js';
+import { runQueues, type RunQueue } from '../master/operations/run-queues.js';
+import { formatDuration } from '../report/cost/numbers.js';
 import { jsonLine, note } from '../output/reporter.js';
 import { resolveTarget } from '../endpoint/resolve-target.js';
 import type { TargetFlags } from './target-flags.js';
@@ -9,12 +11,12 @@ import type { TargetFlags } from './target-flags.js';
 export async function statusCommand(flags: TargetFlags & { json?: boolean }): Promise<number> {
   const target = await resolveTarget(flags);
   try {
-    const depths = await queueDepths(target);
+    const [depths, runs] = await Promise.all([queueDepths(target), runQueues(target)]);
     const deployed = Boolean(target.stack?.eventSourceMappingId || target.stack?.workerFunctionName);
     // The queues are the status; a mapping that cannot be read is reported, not fatal.
     const mapping = deployed ? await getMapping(target).catch((error: unknown) => ({ error: errorInfo(error).message })) : undefined;
     if (flags.json) {
-      jsonLine('status', { target: target.where, queues: depths, eventSourceMapping: mapping ?? null });
+      jsonLine('status', { target: target.where, queues: depths, eventSourceMapping: mapping ?? null, runQueues: runs });
       return 0;
     }
     process.stdout.write(`target      ${target.where}\n`);
@@ -24,6 +26,7 @@ export async function statusCommand(flags: TargetFlags & { json?: boolean }): Pr
     if (!mapping) process.stdout.write('workers     no deployed worker known at this target (local workers are not listed)\n');
     else if ('error' in mapping) process.stdout.write(`mapping     unreadable: ${mapping.error}\n`);
     else process.stdout.write(`${describeMapping(mapping)}\n`);
+    for (const line of describeRunQueues(runs)) process.stdout.write(`${line}\n`);
     return 0;
   } finally {
     target.sqs.destroy();
@@ -45,4 +48,13 @@ export async function pauseCommand(flags: TargetFlags & { json?: boolean }, enab
 export function describeMapping(m: MappingState): string {
   const concurrency = m.maximumConcurrency ? `, max concurrency ${m.maximumConcurrency}` : '';
   return `mapping     ${m.uuid} ${m.state} (batch ${m.batchSize ?? '?'}, window ${m.maximumBatchingWindowSeconds ?? 0} s${concurrency}, partial batch responses ${m.reportsBatchItemFailures ? 'on' : 'OFF'})`;
+}
+
+/** The run queues still standing: being collected, or never collected (their results expire 4 days after arriving). */
+export function describeRunQueues(runs: readonly RunQueue[]): string[] {
+  if (runs.length === 0) return ['run queues  none: every run at this target was collected in full'];
+  return [
+    `run queues  ${runs.length}, oldest first (a run still being collected, or never collected: \`fanout collect --run ID\`)`,
+    ...runs.map((q) => `  ${q.run}  ${formatDuration(q.ageSeconds * 1000)} old  ${q.visible} waiting  ${q.inFlight} in flight`),
+  ];
 }
