@@ -12,9 +12,10 @@
  * dead-letter queue. On load a message whose visibility deadline has passed is ready again with
  * its receive count; one still in flight stays in flight until its deadline.
  *
- * One fix: releasing a message (visibility 0) writes NULL into the NOT NULL receive count, so the
+ * Two fixes: releasing a message (visibility 0) writes NULL into the NOT NULL receive count, so the
  * release fails half-done and the message drops out of memory. Ours clears the receipt handle
- * and deadline and keeps the count, as SQS does.
+ * and deadline and keeps the count, as SQS does. And its check of message bodies refuses the
+ * characters from U+10000 up (emoji among them), which SQS accepts: see SQS_BODY_CHARACTERS.
  */
 import type { BuildAppOptions } from 'fauxqs';
 
@@ -50,10 +51,21 @@ const ACTIONS = [
 const fauxqsRoot = () => import.meta.resolve('fauxqs');
 const load = (path: string) => import(new URL(path, fauxqsRoot()).href) as Promise<Record<string, unknown>>;
 
+/**
+ * A character SQS refuses in a message body: it allows #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to
+ * #xFFFD | #x10000 to #x10FFFF (SendMessage's API reference) and answers InvalidMessageContents to
+ * any other. fauxqs 2.4.1 leaves out the last range (sqsTypes.js, INVALID_MESSAGE_BODY_CHAR); with
+ * the `u` flag a pair of surrogates is the one character it stands for, and a lone one is refused.
+ */
+export const SQS_REFUSED_BODY_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 /** fauxqs's SQS actions by name, and the class of the error they throw. */
 export async function loadSqsActions(): Promise<{ actions: Map<string, SqsAction>; SqsError: new (...args: never[]) => Error & { statusCode: number; queryErrorHeader: string; toJSON(): object } }> {
   const lower = (name: string) => name[0]!.toLowerCase() + name.slice(1);
-  const [errors, ...modules] = await Promise.all([load('./common/errors.js'), ...ACTIONS.map((name) => load(`./sqs/actions/${lower(name)}.js`))]);
+  const [errors, types, ...modules] = await Promise.all([load('./common/errors.js'), load('./sqs/sqsTypes.js'), ...ACTIONS.map((name) => load(`./sqs/actions/${lower(name)}.js`))]);
+  // SendMessage and SendMessageBatch call this one RegExp's test(): SQS's rule instead of fauxqs's.
+  const refused = types.INVALID_MESSAGE_BODY_CHAR as RegExp;
+  refused.test = (body: string) => SQS_REFUSED_BODY_CHARACTER.test(body);
   const actions = new Map<string, SqsAction>(ACTIONS.map((name, i) => [name, modules[i]![lower(name)] as SqsAction]));
   return { actions, SqsError: errors.SqsError as never };
 }
