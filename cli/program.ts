@@ -10,7 +10,7 @@ import { EXPORT_FORMATS } from './store/export-results.js';
 import { FanoutError, ServiceError, StorageError } from '../functions/wire/errors.js';
 import { oneLine } from './endpoint/aws-errors.js';
 import { EXIT } from './output/exit-codes.js';
-import { integerFlag, numberFlag, oneOf, secondsFlag } from './commands/validation.js';
+import { integerFlag, numberFlag, oneOf, pollersFlag, secondsFlag } from './commands/validation.js';
 
 const targetOption = () =>
   new Option('--target <target>', 'where the queues are: local (the runtime of `fanout local`), aws, or an SQS endpoint URL (default: $FANOUT_TARGET, else local)');
@@ -206,6 +206,10 @@ function addCostOptions(command: Command): Command {
     .addOption(new Option('--architecture <arch>', 'arm64 or x86_64 (default: arm64, the stack\'s)').argParser(oneOf('--architecture', ['arm64', 'x86_64'] as const)))
     .addOption(new Option('--region <region>', 'the region whose prices apply (default: us-east-1)'))
     .addOption(new Option('--max-concurrency <n>', 'the event source\'s maximum concurrency (default: 50)').argParser(integerFlag('--max-concurrency', 2, 1000)))
+    .addOption(new Option('--pollers <min:max>', 'provisioned mode\'s event pollers, for its prediction (default: 2:200, AWS\'s)').argParser(pollersFlag('--pollers')))
+    .addOption(new Option('--worker-timeout <s>', 'the worker\'s timeout in seconds (default: 60, the stack\'s)').argParser(integerFlag('--worker-timeout', 1, 900)))
+    .addOption(new Option('--reserved-concurrency <n>', 'the worker\'s reserved concurrency (default: none)').argParser(integerFlag('--reserved-concurrency', 1)))
+    .addOption(new Option('--account-concurrency <n>', 'the account\'s concurrent executions in the region (default: 1000, Lambda\'s quota)').argParser(integerFlag('--account-concurrency', 1)))
     .addOption(new Option('--price-file <file>', 'JSON prices laid over the built-in table'));
 }
 

@@ -2,7 +2,17 @@
 import { loadPriceFile, PRICES, type LambdaSettings, type PriceTable } from '../report/cost/index.js';
 import { DEFAULT_LAMBDA } from '../report/load-report-data.js';
 
-export type CostFlags = { memoryMb?: number; architecture?: 'arm64' | 'x86_64'; region?: string; maxConcurrency?: number; priceFile?: string };
+export type CostFlags = {
+  memoryMb?: number;
+  architecture?: 'arm64' | 'x86_64';
+  region?: string;
+  maxConcurrency?: number;
+  pollers?: { minimum: number; maximum: number };
+  workerTimeout?: number;
+  reservedConcurrency?: number;
+  accountConcurrency?: number;
+  priceFile?: string;
+};
 
 export function lambdaSettings(flags: CostFlags): LambdaSettings {
   return {
@@ -10,6 +20,10 @@ export function lambdaSettings(flags: CostFlags): LambdaSettings {
     architecture: flags.architecture ?? DEFAULT_LAMBDA.architecture,
     region: flags.region ?? DEFAULT_LAMBDA.region,
     maxConcurrency: flags.maxConcurrency ?? DEFAULT_LAMBDA.maxConcurrency,
+    ...(flags.pollers && { pollers: flags.pollers }),
+    ...(flags.workerTimeout !== undefined && { timeoutSeconds: flags.workerTimeout }),
+    ...(flags.reservedConcurrency !== undefined && { reservedConcurrency: flags.reservedConcurrency }),
+    ...(flags.accountConcurrency !== undefined && { accountConcurrency: flags.accountConcurrency }),
   };
 }
 

@@ -36,3 +36,15 @@ export function oneOf<T extends string>(flag: string, choices: readonly T[]): (v
     return value as T;
   };
 }
+
+/** `MIN:MAX` event pollers for provisioned mode, within AWS's ranges for SQS (2–200 and 2–2000, MIN ≤ MAX). */
+export function pollersFlag(flag: string): (value: string) => { minimum: number; maximum: number } {
+  return (value) => {
+    const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(value);
+    const [minimum, maximum] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+    if (!(minimum >= 2 && minimum <= 200 && maximum >= 2 && maximum <= 2000 && minimum <= maximum)) {
+      throw new UsageError(`${flag} must be MIN:MAX event pollers, MIN from 2 to 200, MAX from MIN to 2000 (given ${JSON.stringify(value)})`);
+    }
+    return { minimum, maximum };
+  };
+}

@@ -21,7 +21,7 @@ export type SampleOptions = {
   jobsPerMessage?: number;
 };
 
-export type SampledRun = { jobs: number; avgInputBytes: number; avgOutputBytes: number; avgJobMs: number; sampled: number; failedInSample: number };
+export type SampledRun = { jobs: number; avgInputBytes: number; avgOutputBytes: number; avgJobMs: number; maxJobMs: number; sampled: number; failedInSample: number };
 
 /**
  * Reads the inputs once (counting them and their size), keeps `sample` of them spread evenly
@@ -51,6 +51,7 @@ export async function sampleRun(options: SampleOptions): Promise<SampledRun> {
     avgInputBytes: inputBytes / jobs,
     avgOutputBytes: ok.length > 0 ? ok.reduce((sum, r) => sum + byteLength(toWire(r.ok ? r.output : null)), 0) / ok.length : 0,
     avgJobMs: results.length > 0 ? results.reduce((sum, r) => sum + r.ms, 0) / results.length : 0,
+    maxJobMs: results.reduce((max, r) => Math.max(max, r.ms), 0),
     sampled: results.length,
     failedInSample: results.length - ok.length,
   };
@@ -65,6 +66,7 @@ export async function estimateFromSample(options: SampleOptions & { lambda: Lamb
     avgInputBytes: sampled.avgInputBytes,
     avgOutputBytes: sampled.avgOutputBytes,
     avgJobMs: sampled.avgJobMs,
+    maxJobMs: sampled.maxJobMs,
     lambda: options.lambda,
     prices: options.prices,
   });

@@ -45,6 +45,7 @@ export function renderReport(data: ReportData, options: RenderReportOptions = {}
     avgInputBytes: data.payload?.avgInputBytes ?? 0,
     avgOutputBytes: data.payload?.avgOutputBytes ?? 0,
     avgJobMs: stats.mean,
+    maxJobMs: stats.max,
     lambda: data.lambda,
     prices,
   });

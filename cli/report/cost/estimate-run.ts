@@ -9,8 +9,8 @@
  * Lambda: one request per invocation (messages ÷ batch size 10), and GB-seconds: memory × the
  * invocations' billed duration, each invocation's run time (its share of the jobs × the mean job
  * time, plus any overhead) rounded up to the millisecond.
- * Wall time: invocations run at most `maxConcurrency` at once, so in ⌈invocations ÷ concurrency⌉
- * waves of one invocation's run time each (scale-up, cold starts and dispatch are not counted).
+ * Wall time: the event source's documented scaling in standard mode (up to `maxConcurrency`) and
+ * in provisioned mode, simulated over the invocations (run-scaling.ts, scaling.ts).
  */
 import type { LambdaSettings } from './measured-run.js';
 import { lambdaComputeLine, lambdaRequestsLine, sqsLine, totalUsd, type CostLine } from './cost-line.js';
@@ -18,6 +18,7 @@ import { countOf, formatCount, formatSignificant } from './numbers.js';
 import { PRICES, type PriceTable } from './prices.js';
 import { batchedCalls, handleCalls, receiveCalls } from './sqs-requests.js';
 import { jobMessageBytes, resultMessagesFor } from './wire-sizes.js';
+import { runScaling, type RunScaling } from './run-scaling.js';
 import { BATCH_SIZE, workerTraffic } from './worker-traffic.js';
 
 export type EstimateInput = {
@@ -31,6 +32,8 @@ export type EstimateInput = {
   avgOutputBytes: number;
   /** Mean run time of one job, in ms. */
   avgJobMs: number;
+  /** The longest job seen, in ms, for the timeout's warning. @default - not known */
+  maxJobMs?: number;
   lambda: LambdaSettings;
   /** @default - the table in prices.ts */
   prices?: PriceTable;
@@ -53,8 +56,10 @@ export type RunEstimate = {
   gbSeconds: number;
   lines: CostLine[];
   totalUsd: number;
-  /** Expected wall time of the workers' part, at the event source's maximum concurrency. */
-  wall: { ms: number; waves: number; concurrency: number };
+  /** Expected wall time of the workers' part in standard mode, and the concurrency it reaches (`scaling.standard`). */
+  wall: { ms: number; concurrency: number };
+  /** The run's predicted course in both modes: wall time, ramp, concurrency over time. */
+  scaling: RunScaling;
   lambda: LambdaSettings;
   prices: Pick<PriceTable, 'region' | 'readOn' | 'sources'>;
   /** What the estimate leaves out or assumes. */
@@ -100,12 +105,13 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       `${countOf(invocations, 'invocation')} × ⌈${formatSignificant(invocations > 0 ? jobs / invocations : 0)} jobs × ${formatSignificant(input.avgJobMs)} ms${overhead}⌉ = ${formatCount(billedPerInvocation)} ms`),
   ];
 
-  const waves = Math.ceil(invocations / Math.max(1, lambda.maxConcurrency));
+  const scaling = runScaling({ invocations, invocationMs, maxJobMs: input.maxJobMs, lambda });
   const notes = [
     'an estimate: full batches of 10 assumed; a queue drained faster than it fills gives smaller batches, so more invocations and requests',
     'free tiers not deducted; empty receives (long polls finding nothing), logs and data transfer not counted',
   ];
   if (prices.region !== lambda.region) notes.push(`prices are for ${prices.region}, the workers run in ${lambda.region}: give that region's prices with --price-file`);
+  notes.push(...scaling.notes);
 
   return {
     jobs,
@@ -120,7 +126,8 @@ export function estimateRun(input: EstimateInput): RunEstimate {
     gbSeconds: lines.at(-1)!.quantity,
     lines,
     totalUsd: totalUsd(lines),
-    wall: { ms: waves * invocationMs, waves, concurrency: lambda.maxConcurrency },
+    wall: { ms: scaling.standard.wallMs, concurrency: scaling.standard.peakConcurrency },
+    scaling,
     lambda,
     prices: { region: prices.region, readOn: prices.readOn, sources: prices.sources },
     notes,

@@ -3,7 +3,9 @@
  */
 import type { CostLine } from './cost-line.js';
 import type { RunEstimate } from './estimate-run.js';
+import { formatScaling } from './format-scaling.js';
 import { formatCount, formatDuration, formatSignificant, formatUsd } from './numbers.js';
+import { SCALING_SOURCES } from './scaling.js';
 
 export type FormatEstimateOptions = {
   /** Print each line's formula under it. @default false */
@@ -20,7 +22,7 @@ export function formatEstimate(estimate: RunEstimate, options: FormatEstimateOpt
   const align = (row: string[]) => row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd();
   const out = [
     `estimate for ${formatCount(estimate.jobs)} jobs, ${formatSignificant(estimate.jobsPerMessage)} per message → ${formatCount(estimate.messages)} messages, ${formatCount(estimate.invocations)} invocations`,
-    `  on Lambda ${lambda.architecture}, ${lambda.memoryMb} MB, ${lambda.region}, at most ${lambda.maxConcurrency} at once`,
+    `  on Lambda ${lambda.architecture}, ${lambda.memoryMb} MB, ${lambda.region}; an invocation's jobs take ${formatDuration(estimate.invocationMs)}`,
     `  ${align(header)}`,
   ];
   for (const [index, row] of rows.entries()) {
@@ -29,10 +31,10 @@ export function formatEstimate(estimate: RunEstimate, options: FormatEstimateOpt
   }
   const totalWidth = widths.reduce((sum, width) => sum + width + 2, -2);
   out.push(`  ${'total (estimate)'.padEnd(totalWidth - widths[4]! - 2)}  ${formatUsd(estimate.totalUsd).padStart(widths[4]!)}`);
-  const { wall } = estimate;
   out.push(
-    `wall time ≈ ${formatDuration(wall.ms)} (${formatCount(wall.waves)} wave${wall.waves === 1 ? '' : 's'} of ${formatDuration(estimate.invocationMs)} at ${wall.concurrency} concurrent invocations; scale-up and cold starts not counted)`,
+    ...formatScaling(estimate.scaling),
     `prices: ${prices.region}, transcribed ${prices.readOn} from ${prices.sources.lambda} and ${prices.sources.sqs} (--price-file to change)`,
+    `scaling: ${SCALING_SOURCES.standard} (standard mode), ${SCALING_SOURCES.provisioned} (provisioned mode)`,
     ...estimate.notes.map((note) => `note: ${note}`),
   );
   return out;

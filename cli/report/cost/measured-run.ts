@@ -4,7 +4,21 @@
  */
 
 /** Where the workers run: the deployed stack's settings, or the defaults (1769 MB, arm64, us-east-1, max concurrency 50). */
-export type LambdaSettings = { memoryMb: number; architecture: 'arm64' | 'x86_64'; region: string; maxConcurrency: number };
+export type LambdaSettings = {
+  memoryMb: number;
+  architecture: 'arm64' | 'x86_64';
+  region: string;
+  /** Standard mode's maximum concurrency (the stack's `maxConcurrency`). */
+  maxConcurrency: number;
+  /** Provisioned mode's pollers, for its prediction. @default - 2 and 200, AWS's defaults */
+  pollers?: { minimum: number; maximum: number };
+  /** The worker's timeout, in seconds. @default 60 (the stack's) */
+  timeoutSeconds?: number;
+  /** The account's concurrent executions in the region. @default 1000 (Lambda's default quota) */
+  accountConcurrency?: number;
+  /** The worker's reserved concurrency. @default - none */
+  reservedConcurrency?: number;
+};
 
 /** One job as cost sees it: how long it ran, and on which delivery of its message. */
 export type MeasuredJob = {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_SCRIPT } from '../../../cli/report/client-script.js';
 import { renderReport } from '../../../cli/report/render-report.js';
+import { estimateRun } from '../../../cli/report/cost/estimate-run.js';
+import { durationStats } from '../../../cli/report/durations.js';
 import { reportDataFactory } from '../../helpers/report-data-factory.js';
 
 describe('renderReport', () => {
@@ -13,8 +15,24 @@ describe('renderReport', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/\bsrc=|url\(|@import|<link(?![^>]*rel="icon" href="data:,")/);
     expect(html).toContain("default-src 'none'");
-    // The only links are the price sources, which load nothing unless followed
-    expect([...html.matchAll(/href="(https?:[^"]+)"/g)].map((m) => m[1])).toEqual(['https://aws.amazon.com/lambda/pricing/', 'https://aws.amazon.com/sqs/pricing/']);
+    // The only links are the sources of the scaling rates and of the prices, which load nothing unless followed
+    expect([...html.matchAll(/href="(https?:[^"]+)"/g)].map((m) => m[1])).toEqual([
+      'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+      'https://aws.amazon.com/blogs/aws/aws-lambda-enhances-sqs-processing-with-new-provisioned-mode-3x-faster-scaling-16x-higher-capacity/',
+      'https://aws.amazon.com/lambda/pricing/',
+      'https://aws.amazon.com/sqs/pricing/',
+    ]);
+  });
+
+  it('predicts the run on Lambda in both modes from its measured durations, as fanout estimate does', () => {
+    // Act
+    const html = renderReport(data);
+    const stats = durationStats(data.jobs);
+    const estimate = estimateRun({ jobs: data.run.jobs, jobsPerMessage: data.run.jobsPerMessage, messages: data.run.messages, avgInputBytes: data.payload?.avgInputBytes ?? 0, avgOutputBytes: data.payload?.avgOutputBytes ?? 0, avgJobMs: stats.mean, maxJobMs: stats.max, lambda: data.lambda });
+    // Assess
+    expect(html).toContain(`data-stat="predicted-standard-ms" data-value="${estimate.scaling.standard.wallMs}"`);
+    expect(html).toContain(`data-stat="predicted-provisioned-ms" data-value="${estimate.scaling.provisioned.wallMs}"`);
+    expect(html).toContain('<b>provisioned mode, 2–200 pollers</b>');
   });
 
   it('gives each summary figure its exact value to read', () => {

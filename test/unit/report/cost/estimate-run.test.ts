@@ -50,8 +50,11 @@ describe('estimateRun', () => {
     expect(estimate.billedMs).toBe(500_000);
     // 600 SQS requests × $0.40/1M + 100 × $0.20/1M + 863.76953125 GB-s × $0.0000133334
     expect(estimate.totalUsd).toBeCloseTo(0.00024 + 0.00002 + 0.01151698466796875, 12);
-    // 100 invocations at 50 at once: 2 waves of 5 s
-    expect(estimate.wall).toEqual({ ms: 10_000, waves: 2, concurrency: 50 });
+    // 100 invocations of 5 s. Standard mode starts 5, +300 a minute (one more every 200 ms) up to 50 at 9 s:
+    // the last starts at 11.6 s, ends at 16.6 s. Provisioned mode: 20, one more every 60 ms, all 100 by 4.8 s.
+    expect(estimate.wall).toEqual({ ms: 16_600, concurrency: 50 });
+    expect(estimate.scaling.standard).toMatchObject({ wallMs: 16_600, startConcurrency: 5, capConcurrency: 50, capReachedAtMs: 9000, invocations: 100 });
+    expect(estimate.scaling.provisioned).toMatchObject({ wallMs: 9800, startConcurrency: 20, capConcurrency: 1000, capBy: 'account', peakConcurrency: 100 });
     expect(estimate.lines.every((line) => line.basis === 'estimated' && line.formula.length > 0)).toBe(true);
   });
 
@@ -92,7 +95,8 @@ describe('estimateRun', () => {
     expect(estimate.billedMs).toBe(9);
     expect(estimate.gbSeconds).toBeCloseTo(0.009, 12); // 1 GB × 0.009 s
     expect(estimate.lines.at(-1)!.usd).toBeCloseTo(0.009 * 0.0000166667, 15);
-    expect(estimate.wall).toEqual({ ms: 2.5, waves: 1, concurrency: 50 });
+    // 3 invocations, all at once in either mode
+    expect(estimate.wall).toEqual({ ms: 2.5, concurrency: 3 });
   });
 
   it('adds the invocation overhead before rounding', () => {
@@ -107,5 +111,27 @@ describe('estimateRun', () => {
     const estimate = estimateRun({ jobs: 1, jobsPerMessage: 1, avgInputBytes: 1, avgOutputBytes: 1, avgJobMs: 1, lambda: { ...ARM, region: 'eu-west-1' } });
     // Assess
     expect(estimate.notes.join('\n')).toMatch(/prices are for us-east-1, the workers run in eu-west-1: .*--price-file/);
+  });
+});
+
+describe('estimateRun, jobs that outlast an invocation', () => {
+  it('chains each message over invocations, and says when Lambda would cut the chain or the timeout a job', () => {
+    // Act: 10 jobs of 100 s per message, 10 messages per invocation: 10,000 s each, 51 s a link
+    const estimate = estimateRun({ jobs: 1000, jobsPerMessage: 10, avgInputBytes: 1, avgOutputBytes: 1, avgJobMs: 100_000, maxJobMs: 120_000, lambda: ARM });
+    // Assess
+    expect(estimate.scaling.standard.chainLength).toBe(Math.ceil(10_000_000 / 51_000));
+    expect(estimate.notes).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^an invocation's jobs take 2 h 46 min, more than the 51 s it runs them for \(a 1 min 00 s timeout less its reserve\): each message goes on as a chain of 197 invocations/),
+      expect.stringMatching(/^Lambda stops a chain after 16 invocations \(recursive loop detection\)/),
+      expect.stringMatching(/^a sampled job took 2 min 00 s, more than the 1 min 00 s timeout/),
+    ]));
+  });
+
+  it('warns of nothing when an invocation fits', () => {
+    // Act
+    const estimate = estimateRun({ jobs: 100, jobsPerMessage: 1, avgInputBytes: 1, avgOutputBytes: 1, avgJobMs: 10, maxJobMs: 30, lambda: ARM });
+    // Assess
+    expect(estimate.scaling.standard.chainLength).toBe(1);
+    expect(estimate.notes.join('\n')).not.toMatch(/chain|timeout/);
   });
 });
