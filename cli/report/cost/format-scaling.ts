@@ -44,7 +44,8 @@ function describeLimit(p: ScalingPrediction): string {
   const cap = p.capConcurrency > p.startConcurrency
     ? `starts at ${formatCount(p.startConcurrency)} at once, +${formatCount(p.addedPerMinute)} a minute up to ${formatCount(p.capConcurrency)} (${CAP_BY[p.capBy]}) in ${formatDuration(p.capReachedAtMs)}`
     : `${formatCount(p.capConcurrency)} at once from the start (${CAP_BY[p.capBy]})`;
-  const peak = p.peakConcurrency < p.capConcurrency ? `; the run's ${formatCount(p.invocations)} invocations reach ${formatCount(p.peakConcurrency)}` : '';
+  const chains = p.chainLength > 1 ? ` (each a chain of ${formatCount(p.chainLength)}: ${formatCount(p.invocations)} in all)` : '';
+  const peak = p.peakConcurrency < p.capConcurrency ? `; the run's ${formatCount(Math.ceil(p.invocations / p.chainLength))} invocations${chains} keep ${formatCount(p.peakConcurrency)} busy` : '';
   return `${cap}${peak}`;
 }
 

@@ -24,7 +24,7 @@ describe('formatEstimate', () => {
     const wall = lines.indexOf('wall time on Lambda, from the event source\'s documented scaling (`fanout estimate --json` has the whole ramp):');
     expect(lines.slice(wall + 1, wall + 6)).toEqual([
       '  standard mode, maxConcurrency 50  ≈ 16.6 s        starts at 5 at once, +300 a minute up to 50 (its maxConcurrency) in 9 s',
-      "  provisioned mode, pollers 2-200   ≈ 9.8 s         starts at 20 at once, +1,000 a minute up to 1,000 (the account's concurrency) in 58.8 s; the run's 100 invocations reach 100",
+      "  provisioned mode, pollers 2-200   ≈ 9.8 s         starts at 20 at once, +1,000 a minute up to 1,000 (the account's concurrency) in 58.8 s; the run's 100 invocations keep 100 busy",
       '  concurrent invocations at  start  10 s',
       '    standard mode                5    50',
       '    provisioned mode            20  done',
